@@ -1,0 +1,210 @@
+/**
+ * The one place that reads the environment. `loadConfig(env)` is pure over the map it is given
+ * (so tests pass their own), validates everything with one zod schema, and returns a frozen Config
+ * that the rest of the program receives by injection.
+ */
+import { readFileSync } from 'node:fs';
+import { isIP } from 'node:net';
+import * as z from 'zod';
+
+const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
+
+/** Accepts the usual spellings of a boolean flag; anything else is an error naming the variable. */
+const flag = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .default('false')
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
+const list = z
+  .string()
+  .default('')
+  .transform((v) =>
+    v
+      .split(',')
+      .map((s) => s.trim())
+      .filter(Boolean),
+  );
+
+/** An Intervals.icu athlete id: `0` (the key's owner), `i12345`, or the legacy bare number. */
+export const ATHLETE_ID_PATTERN = /^(0|i\d{1,12}|\d{1,12})$/;
+const athleteId = z.string().trim().regex(ATHLETE_ID_PATTERN, 'must be 0, i<digits> or <digits>');
+
+const EnvSchema = z
+  .object({
+    INTERVALS_API_KEY: z.string().trim().min(1, 'is required (Intervals.icu → Settings → Developer)').optional(),
+    INTERVALS_API_KEY_FILE: z.string().trim().min(1).optional(),
+    INTERVALS_ATHLETE_ID: athleteId.default('0'),
+    INTERVALS_ATHLETE_IDS: list.pipe(z.array(athleteId)),
+    INTERVALS_BASE_URL: z
+      .url({ protocol: /^https?$/ })
+      .default('https://intervals.icu')
+      .transform((u) => u.replace(/\/+$/, '')),
+    INTERVALS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(30_000),
+    HOST: z.string().trim().min(1).default('127.0.0.1'),
+    PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+    LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
+    READ_ONLY: flag,
+    ALLOWED_HOSTS: list,
+    ALLOWED_ORIGINS: list,
+    AUTH_MODE: z.enum(['pomerium', 'none']).default('none'),
+    ALLOW_UNAUTHENTICATED: flag,
+    POMERIUM_AUDIENCE: z.string().trim().optional(),
+    POMERIUM_PUBLIC_KEY_FILE: z.string().trim().optional(),
+    POMERIUM_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
+    ALLOWED_EMAILS: list.transform((a) => a.map((e) => e.toLowerCase())),
+  })
+  .superRefine((env, ctx) => {
+    if (!env.INTERVALS_API_KEY && !env.INTERVALS_API_KEY_FILE) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['INTERVALS_API_KEY'],
+        message: 'is required (Intervals.icu → Settings → Developer → API key)',
+      });
+    }
+    if (env.AUTH_MODE === 'pomerium') {
+      if (!env.POMERIUM_AUDIENCE) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['POMERIUM_AUDIENCE'],
+          message: 'is required with AUTH_MODE=pomerium (the route host name, e.g. intervals-mcp.example.com)',
+        });
+      } else if (/[/:]/.test(env.POMERIUM_AUDIENCE)) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['POMERIUM_AUDIENCE'],
+          message: 'must be a bare host name, without scheme, port or path',
+        });
+      }
+      if (!env.POMERIUM_PUBLIC_KEY_FILE && !env.POMERIUM_JWKS_URL) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['POMERIUM_PUBLIC_KEY_FILE'],
+          message: 'or POMERIUM_JWKS_URL is required with AUTH_MODE=pomerium',
+        });
+      }
+    }
+    if (env.AUTH_MODE === 'none' && !isLoopback(env.HOST) && !env.ALLOW_UNAUTHENTICATED) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['AUTH_MODE'],
+        message: `is none while HOST=${env.HOST} is not a loopback address: set AUTH_MODE=pomerium, or ALLOW_UNAUTHENTICATED=true if something else authenticates`,
+      });
+    }
+  });
+
+export type AuthConfig =
+  | { mode: 'none'; allowUnauthenticated: boolean }
+  | {
+      mode: 'pomerium';
+      audience: string;
+      publicKeyFile?: string;
+      jwksUrl?: string;
+      allowedEmails: readonly string[];
+    };
+
+export interface Config {
+  readonly intervals: {
+    readonly apiKey: string;
+    readonly baseUrl: string;
+    /** The default athlete (`0` = the key's owner). */
+    readonly athleteId: string;
+    /** Coach mode: the athletes a tool may address with `athlete_id` (always includes the default). */
+    readonly athleteIds: readonly string[];
+    readonly timeoutMs: number;
+  };
+  readonly http: {
+    readonly host: string;
+    readonly port: number;
+    /** Host names accepted in the Host header (DNS-rebinding protection). */
+    readonly allowedHosts: readonly string[];
+    /** Origins accepted when a request carries an Origin header. */
+    readonly allowedOrigins: readonly string[];
+  };
+  readonly auth: AuthConfig;
+  readonly logLevel: (typeof LOG_LEVELS)[number];
+  readonly readOnly: boolean;
+}
+
+export class ConfigError extends Error {
+  override name = 'ConfigError';
+}
+
+export function isLoopback(host: string): boolean {
+  const h = host.replace(/^\[|\]$/g, '');
+  if (h === 'localhost') return true;
+  if (isIP(h) === 4) return h.startsWith('127.');
+  return h === '::1';
+}
+
+/** Parse and validate the environment. Throws ConfigError with one line per problem, never a value. */
+export function loadConfig(env: Record<string, string | undefined>): Config {
+  // Empty strings mean "unset" (docker compose passes `VAR=` through from .env files).
+  const cleaned = Object.fromEntries(Object.entries(env).filter(([, v]) => v !== undefined && v !== ''));
+  const parsed = EnvSchema.safeParse(cleaned);
+  if (!parsed.success) {
+    const lines = parsed.error.issues.map((i) => `${String(i.path[0] ?? 'environment')} ${i.message}`);
+    throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  }
+  const e = parsed.data;
+  const apiKey = e.INTERVALS_API_KEY ?? readSecretFile('INTERVALS_API_KEY_FILE', e.INTERVALS_API_KEY_FILE!);
+  const defaultHosts = ['localhost', '127.0.0.1', '[::1]'];
+  if (!isLoopback(e.HOST) && e.HOST !== '0.0.0.0' && e.HOST !== '::') defaultHosts.push(e.HOST);
+  const auth: AuthConfig =
+    e.AUTH_MODE === 'pomerium'
+      ? {
+          mode: 'pomerium',
+          audience: e.POMERIUM_AUDIENCE!,
+          ...(e.POMERIUM_PUBLIC_KEY_FILE ? { publicKeyFile: e.POMERIUM_PUBLIC_KEY_FILE } : {}),
+          ...(e.POMERIUM_JWKS_URL ? { jwksUrl: e.POMERIUM_JWKS_URL } : {}),
+          allowedEmails: Object.freeze(e.ALLOWED_EMAILS),
+        }
+      : { mode: 'none', allowUnauthenticated: e.ALLOW_UNAUTHENTICATED };
+  const athleteIds = [...new Set([e.INTERVALS_ATHLETE_ID, ...e.INTERVALS_ATHLETE_IDS])];
+  return deepFreeze({
+    intervals: {
+      apiKey,
+      baseUrl: e.INTERVALS_BASE_URL,
+      athleteId: e.INTERVALS_ATHLETE_ID,
+      athleteIds,
+      timeoutMs: e.INTERVALS_TIMEOUT_MS,
+    },
+    http: {
+      host: e.HOST,
+      port: e.PORT,
+      allowedHosts: e.ALLOWED_HOSTS.length ? e.ALLOWED_HOSTS.map((h) => h.toLowerCase()) : defaultHosts,
+      allowedOrigins: e.ALLOWED_ORIGINS,
+    },
+    auth,
+    logLevel: e.LOG_LEVEL,
+    readOnly: e.READ_ONLY,
+  });
+}
+
+function readSecretFile(name: string, path: string): string {
+  let value: string;
+  try {
+    value = readFileSync(path, 'utf8').trim();
+  } catch (err) {
+    throw new ConfigError(`invalid configuration: ${name} cannot be read (${(err as NodeJS.ErrnoException).code ?? 'error'})`);
+  }
+  if (!value) throw new ConfigError(`invalid configuration: ${name} points at an empty file`);
+  return value;
+}
+
+function deepFreeze<T>(o: T): T {
+  if (o && typeof o === 'object') {
+    for (const v of Object.values(o)) deepFreeze(v);
+    Object.freeze(o);
+  }
+  return o;
+}
+
+/**
+ * Production entry: load `.env` (if present) into the process environment without overriding real
+ * variables, then validate. dotenv is quiet so nothing reaches stdout before the logger.
+ */
+export async function loadConfigFromProcess(): Promise<Config> {
+  const dotenv = await import('dotenv');
+  dotenv.config({ quiet: true });
+  return loadConfig(process.env);
+}
