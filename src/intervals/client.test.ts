@@ -25,6 +25,13 @@ const JSON_HEADERS = { 'content-type': 'application/json' };
 
 let sleeps: number[];
 
+/**
+ * A connection-level failure for nock's replyWithError. It must be a real Error: with nock 15 and
+ * an undici Agent, a plain object (`{ code: 'ECONNRESET' }`) is never delivered and the request
+ * hangs until the headers timeout.
+ */
+const connError = (code: string, message = `${code.toLowerCase()} from test`) => Object.assign(new Error(message), { code });
+
 function makeClient(opts: { retry?: Partial<RetryPolicy>; timeoutMs?: number; random?: () => number } = {}) {
   return new IntervalsClient({
     apiKey: KEY,
@@ -106,9 +113,11 @@ describe('request basics', () => {
     nock(BASE)
       .get(() => true)
       .times(3)
-      .reply(function (uri) {
-        paths.push(uri);
-        return uri.includes('/activity/') ? [200, ACTIVITY] : [200, { id: 'x' }];
+      // nock 15 hands reply functions the fetch Request.
+      .reply((req: Request) => {
+        const u = new URL(req.url);
+        paths.push(u.pathname + u.search);
+        return u.pathname.includes('/activity/') ? [200, ACTIVITY] : [200, { id: 'x' }];
       });
     const client = makeClient();
     await client.getAthlete('i 1/../2');
@@ -317,10 +326,26 @@ describe('secrets never appear in errors', () => {
   });
 
   it('redacts the base64 Basic credentials echoed by a 500', async () => {
-    nock(BASE).post('/api/v1/athlete/i1/events').reply(500, { error: `header was ${AUTH}` });
+    nock(BASE).post('/api/v1/athlete/i1/events').reply(500, { error: `credentials ${BASIC_B64} expired` });
     const err = await failure(makeClient().createEvent('i1', {}));
     expect(err.kind).toBe('upstream');
-    expect(err.message).toContain('[redacted]');
+    expect(err.message).toContain('credentials [redacted] expired');
+  });
+
+  it('redacts an echoed Authorization header down to "Basic [redacted]"', async () => {
+    nock(BASE).post('/api/v1/athlete/i1/events').reply(500, { error: `bad header: authorization: ${AUTH}` });
+    let err: unknown;
+    await makeClient()
+      .createEvent('i1', {})
+      .catch((e: unknown) => (err = e));
+    expect(err).toBeInstanceOf(IntervalsError);
+    const e = err as IntervalsError;
+    for (const t of [e.message, JSON.stringify(e), String(e.stack)]) {
+      expect(t).not.toContain(KEY);
+      expect(t).not.toContain(BASIC_B64);
+    }
+    // The scheme word survives redaction; only the credentials are secret.
+    expect(e.message).toContain('authorization: Basic [redacted]');
   });
 
   it('redacts the key from an array-shaped error body', async () => {
@@ -336,7 +361,7 @@ describe('secrets never appear in errors', () => {
   });
 
   it('does not leak the key through the network error message', async () => {
-    nock(BASE).post('/api/v1/athlete/i1/events').replyWithError({ code: 'ECONNRESET', message: `socket hang up ${KEY}` });
+    nock(BASE).post('/api/v1/athlete/i1/events').replyWithError(connError('ECONNRESET', `socket hang up ${KEY}`));
     const err = await failure(makeClient().createEvent('i1', {}));
     expect(err.kind).toBe('network');
   });
@@ -483,14 +508,14 @@ describe('retries', () => {
   });
 
   it('retries a GET after a connection error (ECONNRESET) and then succeeds', async () => {
-    nock(BASE).get('/api/v1/athlete/0').replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+    nock(BASE).get('/api/v1/athlete/0').replyWithError(connError('ECONNRESET', 'socket hang up'));
     nock(BASE).get('/api/v1/athlete/0').reply(200, { id: 'i1' });
     await expect(makeClient().getAthlete()).resolves.toMatchObject({ id: 'i1' });
     expect(sleeps).toEqual([75]);
   });
 
   it('reports a persistent connection error as kind network after the retries', async () => {
-    nock(BASE).get('/api/v1/athlete/0').times(3).replyWithError({ code: 'ECONNREFUSED', message: 'connect ECONNREFUSED' });
+    nock(BASE).get('/api/v1/athlete/0').times(3).replyWithError(connError('ECONNREFUSED'));
     const err = await failure(makeClient({ retry: { retries: 2 } }).getAthlete());
     expect(err.kind).toBe('network');
     expect(err.message).toContain('INTERVALS_BASE_URL');
@@ -530,7 +555,7 @@ describe('retries', () => {
         // Interceptors are used in order: the error first, then a success a retry would get.
         nock(BASE)
           .intercept(path, method.toUpperCase())
-          .replyWithError({ code: 'ECONNRESET', message: 'socket hang up' });
+          .replyWithError(connError('ECONNRESET', 'socket hang up'));
         nock(BASE)
           .intercept(path, method.toUpperCase())
           .reply(() => {
@@ -548,115 +573,132 @@ describe('retries', () => {
   });
 });
 
-describe('timeouts and cancellation', () => {
-  it('maps a response that takes longer than timeoutMs to kind timeout, with the limit in seconds', async () => {
-    nock(BASE).get('/api/v1/athlete/0').delay(3_000).reply(200, { id: 'i1' });
-    const client = makeClient({ timeoutMs: 1_000, retry: { retries: 0 } });
-    const started = Date.now();
-    const err = await failure(client.getAthlete());
-    expect(err.kind).toBe('timeout');
-    expect(err.message).toMatch(/within 1 s/);
-    expect(Date.now() - started).toBeLessThan(2_900);
-    await client.close();
-  });
-
-  it('is not retried after a timeout', async () => {
-    let attempts = 0;
-    nock(BASE)
-      .get('/api/v1/athlete/0')
-      .times(2)
-      .delay(3_000)
-      .reply(() => {
-        attempts++;
-        return [200, { id: 'i1' }];
-      });
-    const client = makeClient({ timeoutMs: 1_000 });
-    const err = await failure(client.getAthlete());
-    expect(err.kind).toBe('timeout');
-    expect(sleeps).toEqual([]);
-    expect(attempts).toBeLessThanOrEqual(1);
-    nock.cleanAll();
-    await client.close();
-  });
-
-  it('maps an aborted signal mid-request to kind timeout (cancelled) and does not retry', async () => {
-    let attempts = 0;
-    nock(BASE)
-      .get('/api/v1/athlete/0')
-      .times(2)
-      .delay(2_000)
-      .reply(() => {
-        attempts++;
-        return [200, { id: 'i1' }];
-      });
-    const ac = new AbortController();
-    setTimeout(() => ac.abort(), 100);
-    const err = await failure(makeClient().getAthlete(undefined, ac.signal));
-    expect(err.kind).toBe('timeout');
-    expect(err.message).toMatch(/cancelled/);
-    expect(sleeps).toEqual([]);
-    expect(attempts).toBeLessThanOrEqual(1);
-    nock.cleanAll();
-  });
-
-  it('maps a signal that is already aborted to kind timeout without sending anything', async () => {
-    const ac = new AbortController();
-    ac.abort();
-    const err = await failure(makeClient().getAthlete(undefined, ac.signal));
-    expect(err.kind).toBe('timeout');
-    expect(sleeps).toEqual([]);
-  });
-
-  it('maps an abort with a custom reason (as the MCP SDK does on notifications/cancelled) to cancelled, not retried', async () => {
-    nock(BASE).get('/api/v1/athlete/0').times(4).delay(2_000).reply(200, { id: 'i1' });
-    const ac = new AbortController();
-    setTimeout(() => ac.abort('client cancelled'), 100);
-    const err = await failure(makeClient().getAthlete(undefined, ac.signal));
-    expect(err.kind).toBe('timeout');
-    expect(sleeps).toEqual([]);
-    nock.cleanAll();
-  });
-
-  it('maps an AbortSignal.timeout() expiry to kind timeout, not retried', async () => {
-    nock(BASE).get('/api/v1/athlete/0').times(4).delay(2_000).reply(200, { id: 'i1' });
-    const err = await failure(makeClient().getAthlete(undefined, AbortSignal.timeout(100)));
-    expect(err.kind).toBe('timeout');
-    expect(sleeps).toEqual([]);
-    nock.cleanAll();
-  });
-});
-
-describe('timeouts against a real socket that never answers', () => {
+describe('timeouts and cancellation (real loopback server)', () => {
+  // nock 15's .delay() only holds back the body after the headers went out, so it cannot
+  // exercise undici's headersTimeout; a real server that never answers can.
   let server: Server;
   let url: string;
+  let requests: string[];
   beforeAll(async () => {
     nock.enableNetConnect('127.0.0.1');
-    server = createServer(() => {
-      /* never answer */
+    server = createServer((req, res) => {
+      requests.push(req.url ?? '');
+      if (req.url?.startsWith('/api/v1/athlete/i503')) {
+        res.writeHead(503, { 'content-type': 'application/json' }).end('{"error":"maintenance"}');
+      } else if (req.url?.startsWith('/api/v1/athlete/islowbody')) {
+        res.writeHead(200, { 'content-type': 'application/json' });
+        res.write('{"id":'); // …and never finish
+      }
+      // anything else: never answer
     });
     server.listen(0, '127.0.0.1');
     await once(server, 'listening');
     url = `http://127.0.0.1:${(server.address() as AddressInfo).port}`;
   });
+  beforeEach(() => {
+    requests = [];
+  });
   afterAll(async () => {
     server.closeAllConnections();
-    server.close();
+    await new Promise((resolve) => server.close(resolve));
     nock.disableNetConnect();
   });
 
-  it('reports kind timeout with the limit in seconds when headers never arrive', async () => {
-    const client = new IntervalsClient({
+  const loopClient = (opts: { timeoutMs?: number; realSleep?: boolean; retry?: Partial<RetryPolicy> } = {}) =>
+    new IntervalsClient({
       apiKey: KEY,
       baseUrl: url,
-      timeoutMs: 1_000,
-      sleep: async (ms) => {
-        sleeps.push(ms);
-      },
-      retry: { retries: 0 },
+      timeoutMs: opts.timeoutMs ?? 10_000,
+      ...(opts.realSleep
+        ? {}
+        : {
+            sleep: async (ms: number) => {
+              sleeps.push(ms);
+            },
+          }),
+      random: () => 0.5,
+      retry: { retries: 3, baseDelayMs: 100, maxDelayMs: 1_000, budgetMs: 20_000, ...opts.retry },
     });
-    const err = await failure(client.getAthlete());
+
+  it('reports kind timeout, with the limit in seconds, when headers never arrive; no retry', async () => {
+    const client = loopClient({ timeoutMs: 1_000 });
+    const started = Date.now();
+    const err = await failure(client.getAthlete('ihang'));
     expect(err.kind).toBe('timeout');
     expect(err.message).toMatch(/within 1 s/);
+    expect(Date.now() - started).toBeLessThan(5_000);
+    expect(requests).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+    await client.close();
+  });
+
+  it('reports kind timeout when the body stalls after the headers', async () => {
+    const client = loopClient({ timeoutMs: 1_000 });
+    const err = await failure(client.getAthlete('islowbody'));
+    expect(err.kind).toBe('timeout');
+    expect(err.message).toMatch(/within 1 s/);
+    expect(requests).toHaveLength(1);
+    await client.close();
+  });
+
+  it('maps an AbortSignal aborted mid-request to kind timeout ("cancelled") and does not retry', async () => {
+    const client = loopClient();
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 100);
+    const err = await failure(client.getAthlete('ihang', ac.signal));
+    expect(err.kind).toBe('timeout');
+    expect(err.message).toMatch(/cancelled/);
+    expect(requests).toHaveLength(1);
+    expect(sleeps).toEqual([]);
+    await client.close();
+  });
+
+  it('maps a signal that is already aborted to kind timeout without sending anything', async () => {
+    const client = loopClient();
+    const ac = new AbortController();
+    ac.abort();
+    const err = await failure(client.getAthlete('ihang', ac.signal));
+    expect(err.kind).toBe('timeout');
+    expect(requests).toHaveLength(0);
+    expect(sleeps).toEqual([]);
+    await client.close();
+  });
+
+  // BUG (reported): the MCP SDK aborts a cancelled request with `controller.abort(params.reason)`,
+  // a string. undici rejects with that reason, mapTransportError does not recognise it, and the
+  // GET is treated as a network error and retried.
+  it('maps an abort with a custom reason (as the MCP SDK does on notifications/cancelled) to cancelled, without retrying', async () => {
+    const client = loopClient();
+    const ac = new AbortController();
+    setTimeout(() => ac.abort('client cancelled'), 100);
+    const err = await failure(client.getAthlete('ihang', ac.signal));
+    expect(err.kind).toBe('timeout');
+    expect(err.message).toMatch(/cancelled/);
+    expect(sleeps).toEqual([]);
+    await client.close();
+  });
+
+  // BUG (reported): AbortSignal.timeout() rejects with a DOMException named TimeoutError, which is
+  // mapped to kind network and retried.
+  it('maps an AbortSignal.timeout() expiry to kind timeout, without retrying', async () => {
+    const client = loopClient();
+    const err = await failure(client.getAthlete('ihang', AbortSignal.timeout(100)));
+    expect(err.kind).toBe('timeout');
+    expect(sleeps).toEqual([]);
+    await client.close();
+  });
+
+  // BUG (reported): with the default sleep, an abort during the backoff wait rejects with the raw
+  // signal.reason (a DOMException), which escapes call() as a non-IntervalsError.
+  it('maps an abort during the backoff wait to an IntervalsError of kind timeout', async () => {
+    const client = loopClient({ realSleep: true, retry: { baseDelayMs: 4_000, maxDelayMs: 4_000 } });
+    const ac = new AbortController();
+    setTimeout(() => ac.abort(), 300);
+    const started = Date.now();
+    const err = await failure(client.getAthlete('i503', ac.signal));
+    expect(Date.now() - started).toBeLessThan(2_000);
+    expect(err.kind).toBe('timeout');
+    expect(requests).toHaveLength(1);
     await client.close();
   });
 });

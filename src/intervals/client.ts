@@ -113,6 +113,7 @@ export function buildQuery(query: Query | undefined): string {
 }
 
 const seg = (s: string | number) => encodeURIComponent(String(s));
+const cancelled = (what: string) => new IntervalsError('timeout', `The request for ${what} was cancelled.`);
 
 export class IntervalsClient {
   readonly baseUrl: string;
@@ -368,6 +369,10 @@ export class IntervalsClient {
     });
   }
 
+  // ---------------------------------------------------------------- more endpoints (calendar writes)
+  // ---------------------------------------------------------------- more endpoints (analysis)
+  // ---------------------------------------------------------------- more endpoints (training, settings, coach)
+
   // ---------------------------------------------------------------- transport
 
   private get<T>(path: string, opts: CallOptions<T>): Promise<T> {
@@ -404,9 +409,11 @@ export class IntervalsClient {
         retryAfterMs = parseRetryAfter(res.headers['retry-after']);
         text = await res.body.text();
       } catch (err) {
-        const mapped = this.mapTransportError(err, opts.what);
+        // A cancelled call (the MCP client gave up, or a deadline) rejects with the signal's reason,
+        // which may be any value: it is a cancellation whatever it looks like, and never retried.
+        const mapped = opts.signal?.aborted ? cancelled(opts.what) : this.mapTransportError(err, opts.what);
         const retryable = idempotent && mapped.kind === 'network';
-        if (retryable && (await this.backoff(attempt, started, undefined, opts.signal))) {
+        if (retryable && (await this.backoff(attempt, started, undefined, opts.signal, opts.what))) {
           this.logger?.debug({ method, path, attempt, err: mapped.message }, 'intervals retry after network error');
           continue;
         }
@@ -415,7 +422,7 @@ export class IntervalsClient {
       }
       this.logger?.debug({ method, path, status, ms: Date.now() - t0, attempt }, 'intervals request');
       if (status >= 200 && status < 300) return this.parse(text, opts);
-      if (idempotent && RETRYABLE_STATUS.has(status) && (await this.backoff(attempt, started, retryAfterMs, opts.signal))) {
+      if (idempotent && RETRYABLE_STATUS.has(status) && (await this.backoff(attempt, started, retryAfterMs, opts.signal, opts.what))) {
         continue;
       }
       throw this.mapStatus(status, text, opts.what, retryAfterMs);
@@ -428,6 +435,7 @@ export class IntervalsClient {
     started: number,
     retryAfterMs: number | undefined,
     signal: AbortSignal | undefined,
+    what: string,
   ): Promise<boolean> {
     if (attempt >= this.retry.retries) return false;
     if (retryAfterMs !== undefined && retryAfterMs > MAX_RETRY_AFTER_MS) return false;
@@ -435,7 +443,12 @@ export class IntervalsClient {
     const jittered = Math.round(exp / 2 + this.random() * (exp / 2));
     const delay = Math.max(jittered, retryAfterMs ?? 0);
     if (Date.now() - started + delay > this.retry.budgetMs) return false;
-    await this.sleep(delay, signal);
+    try {
+      await this.sleep(delay, signal);
+    } catch (err) {
+      if (signal?.aborted) throw cancelled(what);
+      throw err;
+    }
     return true;
   }
 
@@ -475,9 +488,7 @@ export class IntervalsClient {
   private mapTransportError(err: unknown, what: string): IntervalsError {
     if (err instanceof IntervalsError) return err;
     const e = err as { name?: string; code?: string; message?: string };
-    if (e?.name === 'AbortError' || e?.code === 'UND_ERR_ABORTED') {
-      return new IntervalsError('timeout', `The request for ${what} was cancelled.`);
-    }
+    if (e?.name === 'AbortError' || e?.name === 'TimeoutError' || e?.code === 'UND_ERR_ABORTED') return cancelled(what);
     if (e?.code === 'UND_ERR_HEADERS_TIMEOUT' || e?.code === 'UND_ERR_BODY_TIMEOUT') {
       return new IntervalsError(
         'timeout',

@@ -1,0 +1,381 @@
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
+import { ConfigError, isLoopback, loadConfig, type Config } from './config.js';
+
+const KEY = 'zzz-config-secret-key';
+const base = { INTERVALS_API_KEY: KEY };
+
+/** Run loadConfig expecting a ConfigError; returns its message. */
+function configError(env: Record<string, string | undefined>): string {
+  let caught: unknown;
+  try {
+    loadConfig(env);
+  } catch (err) {
+    caught = err;
+  }
+  expect(caught, 'expected loadConfig to throw').toBeInstanceOf(ConfigError);
+  const msg = (caught as ConfigError).message;
+  expect(msg).not.toContain(KEY);
+  expect(JSON.stringify(caught)).not.toContain(KEY);
+  return msg;
+}
+
+const tmp = mkdtempSync(join(tmpdir(), 'intervals-mcp-config-'));
+afterAll(() => rmSync(tmp, { recursive: true, force: true }));
+afterEach(() => {
+  vi.unstubAllEnvs();
+});
+
+describe('loadConfig defaults', () => {
+  it('fills every default from just an API key', () => {
+    const c = loadConfig(base);
+    expect(c.intervals).toEqual({
+      apiKey: KEY,
+      baseUrl: 'https://intervals.icu',
+      athleteId: '0',
+      athleteIds: ['0'],
+      timeoutMs: 30_000,
+    });
+    expect(c.http).toEqual({
+      host: '127.0.0.1',
+      port: 8000,
+      allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
+      allowedOrigins: [],
+    });
+    expect(c.logLevel).toBe('info');
+    expect(c.auth).toEqual({ mode: 'none', allowUnauthenticated: false });
+    expect(c.readOnly).toBe(false);
+  });
+
+  it('reads only the map it is given, not process.env', () => {
+    vi.stubEnv('PORT', '1234');
+    vi.stubEnv('LOG_LEVEL', 'debug');
+    const c = loadConfig(base);
+    expect(c.http.port).toBe(8000);
+    expect(c.logLevel).toBe('info');
+  });
+
+  it('parses explicit values', () => {
+    const c = loadConfig({
+      ...base,
+      INTERVALS_ATHLETE_ID: 'i12345',
+      INTERVALS_BASE_URL: 'http://localhost:9999',
+      INTERVALS_TIMEOUT_MS: '5000',
+      HOST: '::1',
+      PORT: '0',
+      LOG_LEVEL: 'debug',
+      READ_ONLY: 'yes',
+      ALLOWED_ORIGINS: 'https://claude.ai, https://example.com',
+    });
+    expect(c.intervals.athleteId).toBe('i12345');
+    expect(c.intervals.baseUrl).toBe('http://localhost:9999');
+    expect(c.intervals.timeoutMs).toBe(5_000);
+    expect(c.http.host).toBe('::1');
+    expect(c.http.port).toBe(0);
+    expect(c.logLevel).toBe('debug');
+    expect(c.readOnly).toBe(true);
+    expect(c.http.allowedOrigins).toEqual(['https://claude.ai', 'https://example.com']);
+  });
+
+  it.each([
+    ['true', true],
+    ['1', true],
+    ['yes', true],
+    ['false', false],
+    ['0', false],
+    ['no', false],
+  ])('accepts READ_ONLY=%s as %s', (v, want) => {
+    expect(loadConfig({ ...base, READ_ONLY: v }).readOnly).toBe(want);
+  });
+
+  it('strips trailing slashes from INTERVALS_BASE_URL', () => {
+    expect(loadConfig({ ...base, INTERVALS_BASE_URL: 'https://intervals.test/' }).intervals.baseUrl).toBe('https://intervals.test');
+    expect(loadConfig({ ...base, INTERVALS_BASE_URL: 'https://intervals.test///' }).intervals.baseUrl).toBe('https://intervals.test');
+  });
+
+  it('trims the API key', () => {
+    expect(loadConfig({ INTERVALS_API_KEY: `  ${KEY}\n` }).intervals.apiKey).toBe(KEY);
+  });
+});
+
+describe('the API key', () => {
+  it('is required: the error names INTERVALS_API_KEY', () => {
+    const msg = configError({});
+    expect(msg).toContain('INTERVALS_API_KEY');
+    expect(msg).toMatch(/required/);
+  });
+
+  it('rejects a whitespace-only key', () => {
+    expect(configError({ INTERVALS_API_KEY: '   ' })).toContain('INTERVALS_API_KEY');
+  });
+
+  it('is read from INTERVALS_API_KEY_FILE, trimmed', () => {
+    const file = join(tmp, 'key');
+    writeFileSync(file, '  file-key-456\n');
+    const c = loadConfig({ INTERVALS_API_KEY_FILE: file });
+    expect(c.intervals.apiKey).toBe('file-key-456');
+  });
+
+  it('prefers INTERVALS_API_KEY over INTERVALS_API_KEY_FILE', () => {
+    const file = join(tmp, 'key2');
+    writeFileSync(file, 'from-file');
+    expect(loadConfig({ ...base, INTERVALS_API_KEY_FILE: file }).intervals.apiKey).toBe(KEY);
+  });
+
+  it('reports an unreadable INTERVALS_API_KEY_FILE by name and error code', () => {
+    const msg = configError({ INTERVALS_API_KEY_FILE: join(tmp, 'does-not-exist') });
+    expect(msg).toContain('INTERVALS_API_KEY_FILE');
+    expect(msg).toContain('ENOENT');
+  });
+
+  it('reports an empty INTERVALS_API_KEY_FILE', () => {
+    const file = join(tmp, 'empty');
+    writeFileSync(file, '\n  \n');
+    const msg = configError({ INTERVALS_API_KEY_FILE: file });
+    expect(msg).toContain('INTERVALS_API_KEY_FILE');
+    expect(msg).toMatch(/empty/);
+  });
+
+  it('never appears in an error message, whatever else is wrong', () => {
+    const envs: Record<string, string>[] = [
+      { ...base, PORT: 'notaport' },
+      { ...base, PORT: KEY },
+      { ...base, LOG_LEVEL: 'loud' },
+      { ...base, INTERVALS_BASE_URL: 'not a url' },
+      { ...base, INTERVALS_ATHLETE_ID: 'bob' },
+      { ...base, HOST: '0.0.0.0' },
+      { ...base, AUTH_MODE: 'pomerium' },
+      { ...base, READ_ONLY: 'perhaps', INTERVALS_TIMEOUT_MS: '1' },
+      { INTERVALS_API_KEY: `  ${KEY}  `, PORT: '-1' },
+    ];
+    for (const env of envs) {
+      const msg = configError(env);
+      expect(msg).toMatch(/^invalid configuration: /);
+    }
+  });
+});
+
+describe('invalid values name the variable', () => {
+  it.each([
+    ['PORT', 'notaport'],
+    ['PORT', '70000'],
+    ['PORT', '80.5'],
+    ['LOG_LEVEL', 'verbose'],
+    ['INTERVALS_BASE_URL', 'not a url'],
+    ['INTERVALS_BASE_URL', 'ftp://intervals.icu'],
+    ['INTERVALS_ATHLETE_ID', 'bob'],
+    ['INTERVALS_ATHLETE_ID', 'i12x'],
+    ['INTERVALS_ATHLETE_IDS', 'i2,bob'],
+    ['INTERVALS_TIMEOUT_MS', '500'],
+    ['AUTH_MODE', 'basic'],
+    ['READ_ONLY', 'perhaps'],
+    ['ALLOW_UNAUTHENTICATED', 'maybe'],
+    ['POMERIUM_JWKS_URL', 'not a url'],
+  ])('%s=%s', (name, value) => {
+    const msg = configError({ ...base, [name]: value });
+    expect(msg).toContain(name);
+    expect(msg).not.toContain(KEY);
+  });
+
+  it('lists every per-variable problem at once', () => {
+    const msg = configError({ ...base, PORT: 'x', LOG_LEVEL: 'y', INTERVALS_ATHLETE_ID: 'z' });
+    expect(msg).toContain('PORT');
+    expect(msg).toContain('LOG_LEVEL');
+    expect(msg).toContain('INTERVALS_ATHLETE_ID');
+    expect(msg.split('; ')).toHaveLength(3);
+  });
+});
+
+describe('empty strings mean unset', () => {
+  it('treats empty variables as missing and falls back to defaults', () => {
+    const c = loadConfig({
+      ...base,
+      INTERVALS_BASE_URL: '',
+      INTERVALS_ATHLETE_ID: '',
+      INTERVALS_ATHLETE_IDS: '',
+      HOST: '',
+      PORT: '',
+      LOG_LEVEL: '',
+      AUTH_MODE: '',
+      READ_ONLY: '',
+      ALLOWED_HOSTS: '',
+      POMERIUM_AUDIENCE: '',
+      INTERVALS_API_KEY_FILE: '',
+      UNRELATED: undefined,
+    });
+    expect(c.intervals.baseUrl).toBe('https://intervals.icu');
+    expect(c.intervals.athleteId).toBe('0');
+    expect(c.http.host).toBe('127.0.0.1');
+    expect(c.http.port).toBe(8000);
+    expect(c.logLevel).toBe('info');
+    expect(c.auth.mode).toBe('none');
+    expect(c.http.allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]']);
+  });
+
+  it('an empty INTERVALS_API_KEY is the same as a missing one', () => {
+    expect(configError({ INTERVALS_API_KEY: '' })).toContain('INTERVALS_API_KEY');
+  });
+});
+
+describe('AUTH_MODE=none and the bind address', () => {
+  it('refuses AUTH_MODE=none on HOST=0.0.0.0, naming AUTH_MODE and ALLOW_UNAUTHENTICATED', () => {
+    const msg = configError({ ...base, HOST: '0.0.0.0' });
+    expect(msg).toContain('AUTH_MODE');
+    expect(msg).toContain('ALLOW_UNAUTHENTICATED');
+    expect(msg).toContain('0.0.0.0');
+  });
+
+  it('refuses an explicit AUTH_MODE=none on a public host name and on ::', () => {
+    expect(configError({ ...base, AUTH_MODE: 'none', HOST: 'mcp.example.com' })).toContain('AUTH_MODE');
+    expect(configError({ ...base, HOST: '::' })).toContain('AUTH_MODE');
+  });
+
+  it('allows it with ALLOW_UNAUTHENTICATED=true', () => {
+    const c = loadConfig({ ...base, HOST: '0.0.0.0', ALLOW_UNAUTHENTICATED: 'true' });
+    expect(c.http.host).toBe('0.0.0.0');
+    expect(c.auth).toEqual({ mode: 'none', allowUnauthenticated: true });
+  });
+
+  it('does not accept ALLOW_UNAUTHENTICATED=false as permission', () => {
+    expect(configError({ ...base, HOST: '0.0.0.0', ALLOW_UNAUTHENTICATED: 'false' })).toContain('AUTH_MODE');
+  });
+
+  it.each(['127.0.0.1', '127.1.2.3', 'localhost', '::1', '[::1]'])('allows AUTH_MODE=none on loopback %s', (host) => {
+    expect(loadConfig({ ...base, HOST: host }).http.host).toBe(host);
+  });
+
+  it('isLoopback', () => {
+    expect(isLoopback('127.0.0.1')).toBe(true);
+    expect(isLoopback('[::1]')).toBe(true);
+    expect(isLoopback('localhost')).toBe(true);
+    expect(isLoopback('0.0.0.0')).toBe(false);
+    expect(isLoopback('::')).toBe(false);
+    expect(isLoopback('10.0.0.1')).toBe(false);
+    expect(isLoopback('127.example.com')).toBe(false);
+  });
+});
+
+describe('AUTH_MODE=pomerium', () => {
+  const pom = { ...base, AUTH_MODE: 'pomerium', HOST: '0.0.0.0' };
+
+  it('builds the auth config with a JWKS URL and lower-cased allowed emails', () => {
+    const c = loadConfig({
+      ...pom,
+      POMERIUM_AUDIENCE: 'mcp.example.com',
+      POMERIUM_JWKS_URL: 'https://mcp.example.com/.well-known/pomerium/jwks.json',
+      ALLOWED_EMAILS: 'Ann@Example.com, bob@example.com',
+    });
+    expect(c.auth).toEqual({
+      mode: 'pomerium',
+      audience: 'mcp.example.com',
+      jwksUrl: 'https://mcp.example.com/.well-known/pomerium/jwks.json',
+      allowedEmails: ['ann@example.com', 'bob@example.com'],
+    });
+  });
+
+  it('accepts a public key file instead of a JWKS URL', () => {
+    const c = loadConfig({ ...pom, POMERIUM_AUDIENCE: 'mcp.example.com', POMERIUM_PUBLIC_KEY_FILE: '/run/secrets/pomerium.pem' });
+    expect(c.auth).toMatchObject({ mode: 'pomerium', publicKeyFile: '/run/secrets/pomerium.pem' });
+    expect(c.auth).not.toHaveProperty('jwksUrl');
+  });
+
+  it('requires POMERIUM_AUDIENCE', () => {
+    const msg = configError({ ...pom, POMERIUM_JWKS_URL: 'https://mcp.example.com/jwks.json' });
+    expect(msg).toContain('POMERIUM_AUDIENCE');
+  });
+
+  it('requires a key source (POMERIUM_PUBLIC_KEY_FILE or POMERIUM_JWKS_URL)', () => {
+    const msg = configError({ ...pom, POMERIUM_AUDIENCE: 'mcp.example.com' });
+    expect(msg).toContain('POMERIUM_PUBLIC_KEY_FILE');
+    expect(msg).toContain('POMERIUM_JWKS_URL');
+  });
+
+  it.each(['https://mcp.example.com', 'mcp.example.com:443', 'mcp.example.com/mcp'])(
+    'requires the audience to be a bare host, not %s',
+    (aud) => {
+      const msg = configError({ ...pom, POMERIUM_AUDIENCE: aud, POMERIUM_JWKS_URL: 'https://mcp.example.com/jwks.json' });
+      expect(msg).toContain('POMERIUM_AUDIENCE');
+      expect(msg).toMatch(/bare host/);
+    },
+  );
+
+  it('does not need ALLOW_UNAUTHENTICATED on 0.0.0.0', () => {
+    const c = loadConfig({ ...pom, POMERIUM_AUDIENCE: 'mcp.example.com', POMERIUM_PUBLIC_KEY_FILE: '/k.pem' });
+    expect(c.http.host).toBe('0.0.0.0');
+  });
+});
+
+describe('coach mode: INTERVALS_ATHLETE_IDS', () => {
+  it('builds the allowlist with the default athlete first, trimmed and de-duplicated', () => {
+    const c = loadConfig({ ...base, INTERVALS_ATHLETE_ID: 'i1', INTERVALS_ATHLETE_IDS: ' i2, i3 ,i1,, i2 ' });
+    expect(c.intervals.athleteIds).toEqual(['i1', 'i2', 'i3']);
+  });
+
+  it('puts the implicit default 0 first', () => {
+    expect(loadConfig({ ...base, INTERVALS_ATHLETE_IDS: 'i9' }).intervals.athleteIds).toEqual(['0', 'i9']);
+  });
+});
+
+describe('allowed hosts', () => {
+  it('defaults to the loopback names', () => {
+    expect(loadConfig(base).http.allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]']);
+  });
+
+  it('adds a non-loopback HOST name to the defaults', () => {
+    const c = loadConfig({ ...base, HOST: 'mcp.internal', ALLOW_UNAUTHENTICATED: 'true' });
+    expect(c.http.allowedHosts).toEqual(['localhost', '127.0.0.1', '[::1]', 'mcp.internal']);
+  });
+
+  it('does not add wildcard bind addresses', () => {
+    expect(loadConfig({ ...base, HOST: '0.0.0.0', ALLOW_UNAUTHENTICATED: 'true' }).http.allowedHosts).toEqual([
+      'localhost',
+      '127.0.0.1',
+      '[::1]',
+    ]);
+    expect(loadConfig({ ...base, HOST: '::', ALLOW_UNAUTHENTICATED: 'true' }).http.allowedHosts).toEqual([
+      'localhost',
+      '127.0.0.1',
+      '[::1]',
+    ]);
+  });
+
+  it('ALLOWED_HOSTS replaces the defaults, lower-cased and trimmed', () => {
+    const c = loadConfig({ ...base, ALLOWED_HOSTS: 'intervals-mcp, MCP.Example.com ,127.0.0.1' });
+    expect(c.http.allowedHosts).toEqual(['intervals-mcp', 'mcp.example.com', '127.0.0.1']);
+  });
+});
+
+describe('the returned config is frozen', () => {
+  it('freezes every level', () => {
+    const c: Config = loadConfig({
+      ...base,
+      AUTH_MODE: 'pomerium',
+      POMERIUM_AUDIENCE: 'mcp.example.com',
+      POMERIUM_JWKS_URL: 'https://mcp.example.com/jwks.json',
+      ALLOWED_EMAILS: 'a@example.com',
+    });
+    expect(Object.isFrozen(c)).toBe(true);
+    expect(Object.isFrozen(c.intervals)).toBe(true);
+    expect(Object.isFrozen(c.intervals.athleteIds)).toBe(true);
+    expect(Object.isFrozen(c.http)).toBe(true);
+    expect(Object.isFrozen(c.http.allowedHosts)).toBe(true);
+    expect(Object.isFrozen(c.auth)).toBe(true);
+    if (c.auth.mode === 'pomerium') expect(Object.isFrozen(c.auth.allowedEmails)).toBe(true);
+  });
+
+  it('throws on mutation (ES modules are strict)', () => {
+    const c = loadConfig(base);
+    expect(() => {
+      (c as { logLevel: string }).logLevel = 'debug';
+    }).toThrow(TypeError);
+    expect(() => {
+      (c.intervals as { apiKey: string }).apiKey = 'other';
+    }).toThrow(TypeError);
+    expect(() => {
+      (c.intervals.athleteIds as string[]).push('i2');
+    }).toThrow(TypeError);
+    expect(c.intervals.apiKey).toBe(KEY);
+  });
+});
