@@ -1,0 +1,157 @@
+/**
+ * The MCP server factory and the one registration loop. Only src/mcp/ imports the SDK server API, so
+ * a move to SDK v2 touches these files alone. A new server is built for every HTTP request
+ * (stateless transport); everything expensive (client, caches, logger) is shared through `deps`.
+ */
+import { randomUUID } from 'node:crypto';
+import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
+import { ListToolsRequestSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import * as z from 'zod';
+import type { Logger } from '../logger.js';
+import type { ContextFactory } from '../tools/context.js';
+import type { AnyTool as ToolDefinition } from '../tools/tool.js';
+import { describeError, fail, ok, type ToolResult } from './results.js';
+
+export const SERVER_NAME = 'intervals-mcp';
+
+export const INSTRUCTIONS =
+  'Intervals.icu training data for one athlete (or a coach\'s athletes). Dates are YYYY-MM-DD in the athlete\'s time zone. Fetch data before advising; quote concrete numbers.';
+
+export interface McpDeps {
+  tools: readonly ToolDefinition[];
+  contextFor: ContextFactory;
+  athleteIds: readonly string[];
+  readOnly: boolean;
+  logger: Logger;
+  version: string;
+  /** Optional extra registrations (prompts, resources). */
+  extras?: (server: McpServer) => void;
+}
+
+export interface RequestInfo {
+  /** Verified identity (Pomerium), for the tool-call log line. */
+  email?: string | undefined;
+  requestId?: string | undefined;
+}
+
+/** Tools exposed under this configuration: READ_ONLY removes every writing tool; coach tools need coach mode. */
+export function exposedTools(deps: Pick<McpDeps, 'tools' | 'readOnly' | 'athleteIds'>): readonly ToolDefinition[] {
+  const coach = deps.athleteIds.length > 1;
+  return deps.tools.filter((t) => !(deps.readOnly && t.writes) && !(t.coachOnly && !coach));
+}
+
+/** The input schema as the client sees it: coach mode adds `athlete_id`; unknown keys are refused. */
+export function inputSchemaFor(tool: ToolDefinition, athleteIds: readonly string[]): z.ZodObject {
+  const coach = athleteIds.length > 1;
+  const base =
+    tool.athleteScoped && coach
+      ? tool.input.extend({
+          athlete_id: z
+            .enum(athleteIds as [string, ...string[]])
+            .optional()
+            .describe(`Athlete (coach mode), default ${athleteIds[0]}; see list_athletes`),
+        })
+      : tool.input;
+  return base.strict();
+}
+
+export function createMcpServer(deps: McpDeps, info: RequestInfo = {}): McpServer {
+  const server = new McpServer(
+    { name: SERVER_NAME, version: deps.version },
+    { instructions: INSTRUCTIONS, capabilities: { logging: {} } },
+  );
+  for (const tool of exposedTools(deps)) {
+    server.registerTool(
+      tool.name,
+      {
+        title: tool.title,
+        description: tool.description,
+        inputSchema: inputSchemaFor(tool, deps.athleteIds),
+        outputSchema: tool.output,
+        annotations: tool.annotations,
+      },
+      async (args: Record<string, unknown>, extra: { signal?: AbortSignal }) =>
+        runTool(deps, tool, args, extra.signal, info),
+    );
+  }
+  // The catalogue is the same for every request: serve it from a cache built once per deps, without
+  // the `$schema` and `execution` boilerplate the SDK adds to every tool (tokens the model pays for).
+  server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: catalogue(deps) }));
+  deps.extras?.(server);
+  return server;
+}
+
+const catalogues = new WeakMap<McpDeps, Tool[]>();
+
+/** tools/list as JSON Schema (draft-07), computed once per configuration. */
+export function catalogue(deps: McpDeps): Tool[] {
+  let list = catalogues.get(deps);
+  if (!list) {
+    list = exposedTools(deps).map((tool) => ({
+      name: tool.name,
+      title: tool.title,
+      description: tool.description,
+      inputSchema: jsonSchema(inputSchemaFor(tool, deps.athleteIds), 'input'),
+      outputSchema: jsonSchema(tool.output, 'output'),
+      annotations: tool.annotations,
+    }));
+    catalogues.set(deps, list);
+  }
+  return list;
+}
+
+function jsonSchema(schema: z.ZodObject, io: 'input' | 'output'): Tool['inputSchema'] {
+  const { $schema: _drop, ...rest } = z.toJSONSchema(schema, { target: 'draft-07', io, unrepresentable: 'any' }) as Record<string, unknown>;
+  return slim(rest) as Tool['inputSchema'];
+}
+
+/**
+ * The JSON schemas describe shape for the client and the model; the server validates arguments and
+ * results with zod itself (unknown argument keys are still refused). Drop the keywords that only
+ * repeat the obvious (`additionalProperties: false`, `propertyNames` of string, empty `items` or
+ * `properties`), which would otherwise be a third of the catalogue.
+ */
+function slim(node: unknown): unknown {
+  if (Array.isArray(node)) return node.map(slim);
+  if (!node || typeof node !== 'object') return node;
+  const out: Record<string, unknown> = {};
+  for (const [k, v] of Object.entries(node)) {
+    if (k === 'additionalProperties' && v === false) continue;
+    if (k === 'propertyNames') continue;
+    if ((k === 'items' || k === 'properties' || k === 'additionalProperties') && isEmptyObject(v)) continue;
+    out[k] = slim(v);
+  }
+  return out;
+}
+
+const isEmptyObject = (v: unknown) => !!v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0;
+
+async function runTool(
+  deps: McpDeps,
+  tool: ToolDefinition,
+  args: Record<string, unknown>,
+  signal: AbortSignal | undefined,
+  info: RequestInfo,
+): Promise<ToolResult> {
+  const started = performance.now();
+  const { athlete_id: athleteArg, ...rest } = args;
+  const athleteId = typeof athleteArg === 'string' ? athleteArg : undefined;
+  const log = deps.logger.child({ tool: tool.name, ...(info.email ? { email: info.email } : {}), ...(info.requestId ? { reqId: info.requestId } : {}) });
+  if (athleteId !== undefined && !deps.athleteIds.includes(athleteId)) {
+    log.info({ status: 'error', kind: 'input', ms: 0 }, 'tool call');
+    return fail(`athlete_id ${athleteId} is not one of the configured athletes (${deps.athleteIds.join(', ')}).`);
+  }
+  try {
+    const ctx = deps.contextFor(athleteId, signal);
+    const data = await tool.handler(rest, ctx);
+    log.info({ status: 'ok', ms: Math.round(performance.now() - started), ...(athleteId ? { athlete: athleteId } : {}) }, 'tool call');
+    return ok(data as Record<string, unknown>);
+  } catch (err) {
+    const ref = randomUUID().slice(0, 8);
+    const { kind, message } = describeError(err, ref);
+    const ms = Math.round(performance.now() - started);
+    if (kind === 'internal') log.error({ status: 'error', kind, ms, ref, err }, 'tool call');
+    else log.info({ status: 'error', kind, ms }, 'tool call');
+    return fail(message);
+  }
+}

@@ -1,0 +1,47 @@
+/** The compact calendar columns shared by list_events and the calendar write tools. */
+import type { Event } from '../intervals/schemas.js';
+import { localDateTime } from './dates.js';
+import { hms, km, round } from './format.js';
+import type { Columns } from './table.js';
+
+export const EVENT_CATEGORIES = [
+  'WORKOUT',
+  'RACE_A',
+  'RACE_B',
+  'RACE_C',
+  'NOTE',
+  'PLAN',
+  'HOLIDAY',
+  'SICK',
+  'INJURED',
+  'SET_EFTP',
+  'FITNESS_DAYS',
+  'SEASON_START',
+  'TARGET',
+  'SET_FITNESS',
+] as const;
+export type EventCategory = (typeof EVENT_CATEGORIES)[number];
+
+/** A WORKOUT with text that Intervals.icu did not turn into structured steps. */
+export const isUnparsed = (e: Event) => e.category === 'WORKOUT' && !!e.description?.trim() && !e.workout_doc;
+
+/** Step count of a parsed workout (repeats counted once per block). */
+export function stepCount(e: Event): number | undefined {
+  const steps = (e.workout_doc as { steps?: unknown[] } | null | undefined)?.steps;
+  return Array.isArray(steps) ? steps.length : undefined;
+}
+
+export const EVENT_COLUMNS: Columns<Event> = {
+  id: (e) => e.id,
+  date: (e) => localDateTime(e.start_date_local) ?? e.start_date_local,
+  cat: (e) => e.category,
+  sport: (e) => e.type,
+  name: (e) => e.name,
+  dur: (e) => hms(e.moving_time),
+  km: (e) => km(e.distance),
+  load: (e) => e.icu_training_load,
+  if_pct: (e) => round(e.icu_intensity),
+  text: (e) => e.description?.trim() || undefined,
+  ext_id: (e) => e.external_id,
+  unparsed: (e) => (isUnparsed(e) ? true : undefined),
+};

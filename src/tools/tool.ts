@@ -1,0 +1,66 @@
+/**
+ * The shape every tool has. Tool files import only this, zod and the Intervals.icu client; they never
+ * touch the MCP SDK (src/mcp/ registers them in one loop), so handlers stay pure functions of
+ * (arguments, context) and are tested without a server.
+ */
+import type * as z from 'zod';
+import type { IntervalsClient } from '../intervals/client.js';
+import type { Athlete } from '../intervals/schemas.js';
+
+export interface ToolAnnotations {
+  readOnlyHint: boolean;
+  destructiveHint: boolean;
+  idempotentHint: boolean;
+  openWorldHint: boolean;
+}
+
+/** Reads: no side effects, same answer for the same upstream state. */
+export const READ: ToolAnnotations = { readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true };
+/** Writes that add or change data without destroying any (creating a calendar entry). */
+export const WRITE: ToolAnnotations = { readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true };
+/** Writes that overwrite or delete existing data. */
+export const OVERWRITE: ToolAnnotations = { readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true };
+
+export interface ToolContext {
+  client: IntervalsClient;
+  /** The athlete this call is about: the `athlete_id` argument (coach mode) or the configured default. */
+  athleteId: string;
+  /** The athlete's profile (time zone, thresholds), cached across calls. */
+  athlete(): Promise<Athlete>;
+  /** The athlete's IANA time zone; dates in and out are local to it. */
+  timezone(): Promise<string>;
+  /** Today's date in the athlete's time zone (YYYY-MM-DD). */
+  today(): Promise<string>;
+  /** Clock, injected for tests. */
+  now(): Date;
+  /** Coach mode allowlist (the default athlete first). */
+  athleteIds: readonly string[];
+  signal?: AbortSignal | undefined;
+}
+
+export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z.ZodObject = z.ZodObject> {
+  /** snake_case verb_noun, ≤ 24 characters: prompts and clients depend on it. */
+  name: string;
+  title: string;
+  /** When to use it, units and date formats; short: the whole catalogue is read by the model. */
+  description: string;
+  annotations: ToolAnnotations;
+  /** Changes data on Intervals.icu: not registered when READ_ONLY=true. */
+  writes?: boolean;
+  /** Takes the optional `athlete_id` argument in coach mode. */
+  athleteScoped?: boolean;
+  /** Only registered in coach mode (INTERVALS_ATHLETE_IDS set). */
+  coachOnly?: boolean;
+  input: I;
+  output: O;
+  handler(args: z.infer<I>, ctx: ToolContext): Promise<z.infer<O>>;
+}
+
+/** Identity function that keeps the input and output types linked for inference. */
+export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(def: ToolDefinition<I, O>): ToolDefinition<I, O> {
+  return def;
+}
+
+/** A tool of any input/output shape, as the registry holds it. */
+// eslint-disable-next-line @typescript-eslint/no-explicit-any
+export type AnyTool = ToolDefinition<any, any>;
