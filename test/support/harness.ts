@@ -1,0 +1,89 @@
+/**
+ * The whole stack for end-to-end tests and scripts: the fake Intervals.icu, the real server wired to
+ * it (same wiring as production), and an SDK client over Streamable HTTP. Loopback only.
+ */
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { loadConfig } from '../../src/config.js';
+import { createLogger, type Logger } from '../../src/logger.js';
+import { startServer, type RunningServer } from '../../src/main.js';
+import { startFakeIntervals, type FakeIntervals, type FakeOptions } from '../fake-intervals/index.js';
+
+/** A fixed instant: 22:00 on 2026-11-24 in Pacific/Auckland (the sample athlete's zone), 09:00 UTC. */
+export const NOW = new Date('2026-11-24T09:00:00Z');
+export const TODAY = '2026-11-24';
+export const API_KEY = 'test-api-key';
+
+export interface Stack {
+  fake: FakeIntervals;
+  server: RunningServer;
+  client: Client;
+  mcpUrl: URL;
+  connect(headers?: Record<string, string>): Promise<Client>;
+  close(): Promise<void>;
+}
+
+export interface StackOptions {
+  env?: Record<string, string>;
+  fake?: FakeOptions;
+  now?: Date;
+  logger?: Logger;
+  authNow?: () => number;
+  headers?: Record<string, string>;
+  /** Don't connect the default client (for auth tests that expect rejection). */
+  noClient?: boolean;
+}
+
+export async function startStack(opts: StackOptions = {}): Promise<Stack> {
+  const now = opts.now ?? NOW;
+  const fake = await startFakeIntervals({ apiKey: API_KEY, today: TODAY, ...opts.fake });
+  const config = loadConfig({
+    INTERVALS_API_KEY: API_KEY,
+    INTERVALS_BASE_URL: fake.url,
+    HOST: '127.0.0.1',
+    PORT: '0',
+    LOG_LEVEL: 'silent',
+    ...opts.env,
+  });
+  const server = await startServer(config, {
+    logger: opts.logger ?? createLogger('silent'),
+    now: () => now,
+    drainMs: 1000,
+    ...(opts.authNow ? { authNow: opts.authNow } : {}),
+  });
+  const mcpUrl = new URL(`${server.url}/mcp`);
+  const clients: Client[] = [];
+  const connect = async (headers?: Record<string, string>) => {
+    const c = new Client({ name: 'e2e', version: '0' });
+    await c.connect(new StreamableHTTPClientTransport(mcpUrl, headers ? { requestInit: { headers } } : {}));
+    clients.push(c);
+    return c;
+  };
+  const client = opts.noClient ? (undefined as unknown as Client) : await connect(opts.headers);
+  return {
+    fake,
+    server,
+    client,
+    mcpUrl,
+    connect,
+    async close() {
+      await Promise.allSettled(clients.map((c) => c.close()));
+      await server.close();
+      await fake.close();
+    },
+  };
+}
+
+/** Call a tool and return its structured result, failing loudly on a tool error. */
+export async function call<T = Record<string, unknown>>(client: Client, name: string, args: Record<string, unknown> = {}): Promise<T> {
+  const r = await client.callTool({ name, arguments: args });
+  if (r.isError) throw new Error(`${name} failed: ${JSON.stringify(r.content)}`);
+  return r.structuredContent as T;
+}
+
+/** Call a tool expected to fail; returns the error text. */
+export async function callError(client: Client, name: string, args: Record<string, unknown> = {}): Promise<string> {
+  const r = await client.callTool({ name, arguments: args });
+  if (!r.isError) throw new Error(`${name} unexpectedly succeeded: ${JSON.stringify(r.structuredContent)}`);
+  return (r.content as { text: string }[]).map((c) => c.text).join('\n');
+}
