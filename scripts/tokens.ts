@@ -30,12 +30,18 @@ for (const s of SCENARIOS) {
 }
 await stack.close();
 
+const over = rows.filter(([, n, budget]) => budget !== undefined && n > budget).length;
+if (process.argv.includes('--markdown')) {
+  // The table README.md quotes.
+  const fmt = (n: number | undefined) => (n === undefined ? '-' : n.toLocaleString('en-US'));
+  console.log('| Answer | Tokens | Budget |\n|---|---:|---:|');
+  for (const [label, n, budget] of rows) console.log(`| ${label} | ${fmt(n)} | ${fmt(budget)} |`);
+  process.exit(over ? 1 : 0);
+}
 const width = Math.max(...rows.map((r) => r[0].length));
-let over = 0;
 console.log(`${'answer'.padEnd(width)}  tokens  budget`);
 for (const [label, n, budget] of rows) {
   const flag = budget !== undefined && n > budget ? '  OVER' : '';
-  if (flag) over++;
   console.log(`${label.padEnd(width)}  ${String(n).padStart(6)}  ${budget === undefined ? '     -' : String(budget).padStart(6)}${flag}`);
 }
 process.exit(over ? 1 : 0);

@@ -337,9 +337,9 @@ describe('.env.example and README.md', () => {
   });
 });
 
-describe('docs/homelab.md', () => {
+describe('README: Deploy on a homelab', () => {
   it('names every compose variable and the exact connector URL shape', () => {
-    const doc = read('docs/homelab.md');
+    const doc = read('README.md');
     for (const name of composeVars().keys()) expect(doc, name).toContain(name);
     expect(doc).toContain('https://intervals-mcp.example.com/mcp');
     expect(doc).toContain('```mermaid');
