@@ -42,8 +42,10 @@ export interface Range {
 }
 
 /**
- * Resolve an optional oldest/newest pair against defaults and a maximum span. `defaultSpan` is the
- * number of days before `newest` used when `oldest` is missing (forward when `forward` is set).
+ * Resolve an optional oldest/newest pair against defaults and a maximum span. Backward (history):
+ * `newest` defaults to today and `oldest` to `defaultDays` before it. Forward (the calendar):
+ * `oldest` defaults to today and `newest` to `defaultDays` after it. The span is checked after
+ * the defaults are applied.
  */
 export function resolveRange(
   args: { oldest?: string | undefined; newest?: string | undefined },
@@ -55,7 +57,7 @@ export function resolveRange(
     oldest ??= newest && newest < today ? addDays(newest, -(opts.defaultDays - 1)) : today;
     newest ??= addDays(oldest, opts.defaultDays - 1);
   } else {
-    newest ??= oldest ? addDays(oldest, opts.defaultDays - 1) : today;
+    newest ??= oldest && oldest > today ? addDays(oldest, opts.defaultDays - 1) : today;
     oldest ??= addDays(newest, -(opts.defaultDays - 1));
   }
   if (oldest > newest) throw new InputError(`oldest (${oldest}) is after newest (${newest}); swap them.`);

@@ -18,6 +18,13 @@ export function hms(secs: number | null | undefined): string | undefined {
   return `${h ? `${h}:` : ''}${mm}:${String(r).padStart(2, '0')}`;
 }
 
+/** Seconds → `h:mm` (sleep, planned durations). */
+export function hm(secs: number | null | undefined): string | undefined {
+  if (secs === null || secs === undefined || !Number.isFinite(secs)) return undefined;
+  const m = Math.round(secs / 60);
+  return `${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}`;
+}
+
 /** Speed in m/s → pace string per km (run) or per 100 m (swim). */
 export function pace(speed: number | null | undefined, per: 'km' | '100m' = 'km'): string | undefined {
   if (!speed || speed <= 0 || !Number.isFinite(speed)) return undefined;

@@ -32,7 +32,8 @@ export default defineTool({
   async handler(args, ctx) {
     const today = await ctx.today();
     const range = resolveRange(args, today, { defaultDays: 90, maxDays: 400 });
-    const end = args.newest ?? addDays(today, PROJECTION_DAYS);
+    // Without an explicit newest, the series runs on into the projection (at most 4 weeks).
+    const end = args.newest ?? addDays(range.newest, range.newest === today ? PROJECTION_DAYS : 0);
     const rows = await ctx.client.listWellness(
       ctx.athleteId,
       { oldest: addDays(range.oldest, -28), newest: end, fields: ['id', 'ctl', 'atl', 'rampRate', 'ctlLoad'] },

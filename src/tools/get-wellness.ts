@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import type { Wellness } from '../intervals/schemas.js';
 import { addDays, resolveRange } from './dates.js';
-import { hms, round } from './format.js';
+import { hm, round } from './format.js';
 import { date } from './params.js';
 import { labelScale } from './scales.js';
 import { Table, toTable, type Columns } from './table.js';
@@ -14,7 +14,7 @@ export const WELLNESS_COLUMNS: Columns<Wellness> = {
   rhr: (w) => w.restingHR,
   hrv: (w) => round(w.hrv),
   hrv_sdnn: (w) => round(w.hrvSDNN),
-  sleep: (w) => (w.sleepSecs ? hms(w.sleepSecs)?.replace(/:\d\d$/, '') : undefined),
+  sleep: (w) => (w.sleepSecs ? hm(w.sleepSecs) : undefined),
   sleep_score: (w) => round(w.sleepScore),
   sleep_hr: (w) => round(w.avgSleepingHR),
   sleep_q: (w) => labelScale('sleepQuality', w.sleepQuality),
