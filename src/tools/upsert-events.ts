@@ -1,0 +1,100 @@
+import * as z from 'zod';
+import { InputError } from '../intervals/errors.js';
+import type { Event } from '../intervals/schemas.js';
+import {
+  checkEvent,
+  eventBody,
+  eventFields,
+  externalId,
+  flag,
+  guardWrite,
+  issueText,
+  parsedSteps,
+  parseWarnings,
+  problemsError,
+  WRITTEN_COLUMNS,
+} from './calendar-write.js';
+import { isUnparsed } from './event-row.js';
+import { Fields, toTable } from './table.js';
+import { defineTool, OVERWRITE } from './tool.js';
+
+/** One event of the batch: create_event's fields plus the required external_id. Validated here. */
+const UpsertEvent = z.strictObject({ ...eventFields, external_id: externalId });
+const MAX_EVENTS = 50;
+
+export default defineTool({
+  name: 'upsert_events',
+  title: 'Plan events',
+  description: 'Upsert ≤50 events by external_id (retry-safe); items as create_event.',
+  annotations: OVERWRITE,
+  writes: true,
+  athleteScoped: true,
+  input: z.object({
+    // Loose in tools/list (the fields are create_event's); every item is checked below.
+    events: z.array(z.looseObject({})),
+    dry_run: flag,
+  }),
+  output: Fields,
+  async handler(args, ctx) {
+    if (args.events.length < 1 || args.events.length > MAX_EVENTS) {
+      throw new InputError(`events must hold 1 to ${MAX_EVENTS} events (got ${args.events.length}); split a longer plan into several calls.`);
+    }
+    const problems: string[] = [];
+    const events = args.events.map((raw, i) => {
+      const r = UpsertEvent.safeParse(raw);
+      if (r.success) return r.data;
+      const label = typeof raw.external_id === 'string' ? raw.external_id : `events[${i}]`;
+      for (const issue of r.error.issues) {
+        const field = issue.path.join('.');
+        const message = /received undefined/.test(issue.message) ? 'is required' : issue.message;
+        problems.push(`${label}: ${field ? `${field} ` : ''}${message}`);
+      }
+      return undefined;
+    });
+    const seen = new Set<string>();
+    const checks = events.map((e) => {
+      if (!e) return undefined;
+      if (seen.has(e.external_id)) problems.push(`${e.external_id}: external_id appears twice; each event needs its own.`);
+      seen.add(e.external_id);
+      const c = checkEvent(e);
+      problems.push(...c.problems.map((p) => `${e.external_id}: ${p}`));
+      return c.check;
+    });
+    if (problems.length) throw problemsError(problems);
+    // No problems: every item parsed, so `events` and `checks` line up one to one.
+    const valid = events.filter((e) => e !== undefined);
+    const checkOf = new Map(valid.map((e, i) => [e.external_id, checks[i]]));
+    const bodies = valid.map(eventBody);
+
+    if (args.dry_run) {
+      // A read is fine in a dry run: which external_ids already sit in the batch's date span.
+      const dates = valid.map((e) => e.date).sort();
+      const stored = await ctx.client.listEvents(ctx.athleteId, { oldest: dates[0]!, newest: dates.at(-1)! }, ctx.signal);
+      const ids = new Set(stored.map((e) => e.external_id).filter((x): x is string => !!x));
+      const existing = valid.map((e) => e.external_id).filter((x) => ids.has(x));
+      const warnings = valid.flatMap((e) => (checkOf.get(e.external_id)?.warnings ?? []).map((w) => `${e.external_id}: ${issueText(w)}`));
+      return {
+        dry_run: true,
+        would_send: bodies,
+        creates: valid.length - existing.length,
+        updates: existing.length,
+        existing,
+        ...(warnings.length ? { warnings } : {}),
+      };
+    }
+
+    const stored = await guardWrite(
+      () => ctx.client.upsertEvents(ctx.athleteId, bodies, ctx.signal),
+      'check list_events, or simply retry: the same external_ids update, never duplicate',
+    );
+    const warnings = stored.flatMap((e) => parseWarnings(e, checkOf.get(e.external_id ?? '')).map((w) => `${e.external_id ?? e.id}: ${w}`));
+    return {
+      events: toTable(stored, {
+        ...WRITTEN_COLUMNS,
+        steps: (e: Event) => parsedSteps(e.workout_doc),
+        unparsed: (e: Event) => (isUnparsed(e) ? true : undefined),
+      }),
+      ...(warnings.length ? { warnings } : {}),
+    };
+  },
+});
