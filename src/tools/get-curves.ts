@@ -45,7 +45,7 @@ export default defineTool({
   name: 'get_curves',
   title: 'Best-effort curves',
   description:
-    "Best W/bpm/pace per duration s (pace: distance m), period a vs b (YYYY-MM-DD; default last 42 days vs the 42 before). a_id: a's best activity.",
+    "Best power/HR/pace per duration in s (pace: distance in m), period a vs b; default last 42 days vs the 42 before. a_id: a's best activity.",
   annotations: READ,
   athleteScoped: true,
   input: z.object({

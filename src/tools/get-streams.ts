@@ -119,7 +119,7 @@ export default defineTool({
   name: 'get_streams',
   title: 'Activity streams',
   description:
-    'Activity time series as ≤points bucket means (W, bpm, rpm, m, kmh or pace_s_km) + full-resolution summary: zone seconds, NP, EF, decoupling %.',
+    'Activity time series averaged to ≤points rows (W, bpm, rpm, m, kmh or pace_s_km) plus zone seconds, NP, EF, decoupling %.',
   annotations: READ,
   input: z.object({
     activity_id: activityId,
