@@ -38,6 +38,7 @@ export function createContextFactory(deps: ContextDeps): ContextFactory {
       client: deps.client,
       athleteId: id,
       athleteIds: deps.athleteIds,
+      invalidate: (athleteId) => void cache.delete(athleteId),
       athlete,
       timezone,
       today: async () => todayIn(await timezone(), now()),

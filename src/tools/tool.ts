@@ -35,6 +35,8 @@ export interface ToolContext {
   now(): Date;
   /** Coach mode allowlist (the default athlete first). */
   athleteIds: readonly string[];
+  /** Drop the cached profile of an athlete after a write that changes it (sport settings). */
+  invalidate?(athleteId: string): void;
   signal?: AbortSignal | undefined;
 }
 

@@ -1,0 +1,147 @@
+import * as z from 'zod';
+import { InputError } from '../intervals/errors.js';
+import { isStravaStub } from '../intervals/schemas.js';
+import { addDays, daysBetween, isValidDate, weekStart } from './dates.js';
+import { MODEL_NOTE, formZone, point } from './fitness.js';
+import { round } from './format.js';
+import { Fields, toTable } from './table.js';
+import { defineTool, READ } from './tool.js';
+import {
+  hm,
+  localDate,
+  matchPlanned,
+  pendingToday,
+  plannedLoads,
+  projectFitness,
+  readable,
+  summarise,
+  weeklyTotals,
+  withPending,
+  type ComplianceRow,
+  type WeekSport,
+} from './weekly-review.js';
+
+const MAX_AHEAD = 366;
+/** YYYY-MM-DD (the format is in the server instructions; no description keeps the catalogue short). */
+const day = z.string().refine(isValidDate, 'must be a real date as YYYY-MM-DD');
+
+export const PROJECTION_MODEL = `${MODEL_NOTE} Projection: from today's values plus today's planned load not done yet, one step per day with the planned load of workouts and races (0 on other days); values are end of day.`;
+
+export default defineTool({
+  name: 'get_weekly_review',
+  title: 'Weekly review',
+  description:
+    'Per ISO week up to end (default today): h:mm, km, load per sport; fitness, form; planned vs done workouts. project_to: projected form.',
+  annotations: READ,
+  athleteScoped: true,
+  input: z.object({
+    weeks: z.number().refine((n) => Number.isInteger(n) && n >= 1 && n <= 12, 'must be a whole number from 1 to 12').default(4),
+    end: day.optional(),
+    project_to: day.optional(),
+  }),
+  output: Fields,
+  async handler(args, ctx) {
+    const today = await ctx.today();
+    const end = args.end ?? today;
+    if (daysBetween(today, end) > MAX_AHEAD) throw new InputError(`end (${end}) is more than a year ahead; give a date up to ${addDays(today, MAX_AHEAD)}.`);
+    const lastWeek = weekStart(end);
+    const first = addDays(lastWeek, -7 * (args.weeks - 1));
+    const spanEnd = addDays(lastWeek, 6);
+    const projectTo = args.project_to;
+    if (projectTo !== undefined && (projectTo <= today || daysBetween(today, projectTo) > MAX_AHEAD)) {
+      throw new InputError(`project_to must be after today (${today}) and at most a year ahead.`);
+    }
+    const eventsTo = projectTo && projectTo > spanEnd ? projectTo : spanEnd;
+    const actsTo = projectTo && today > spanEnd ? today : spanEnd;
+    // Fitness is read at each week's end, today for the current week (and today for a projection).
+    const weekStarts: string[] = [];
+    for (let w = first; w <= lastWeek; w = addDays(w, 7)) weekStarts.push(w);
+    const atOf = (w: string) => (w <= today && today < addDays(w, 6) ? today : addDays(w, 6));
+    const fitDates = [...weekStarts.map(atOf), ...(projectTo ? [today] : [])].sort();
+    const [acts, events, wellness] = await Promise.all([
+      ctx.client.listActivities(ctx.athleteId, { oldest: first, newest: `${actsTo}T23:59:59` }, ctx.signal),
+      ctx.client.listEvents(
+        ctx.athleteId,
+        { oldest: first, newest: eventsTo, category: projectTo ? ['WORKOUT', 'RACE_A', 'RACE_B', 'RACE_C'] : ['WORKOUT'] },
+        ctx.signal,
+      ),
+      ctx.client.listWellness(ctx.athleteId, { oldest: fitDates[0]!, newest: fitDates.at(-1)!, fields: ['id', 'ctl', 'atl'] }, ctx.signal),
+    ]);
+    const inSpan = (d: string) => d >= first && d <= spanEnd;
+    const activities = readable(acts).filter((a) => inSpan(localDate(a.start_date_local)));
+    const stubs = acts.filter((a) => isStravaStub(a) && inSpan(localDate(a.start_date_local))).length;
+    const fit = new Map(wellness.filter((w) => w.ctl != null && w.atl != null).map((w) => [w.id, { ctl: w.ctl!, atl: w.atl! }]));
+
+    const totals = weeklyTotals(activities);
+    const weekRows = weekStarts.map((week) => {
+      const ofWeek = totals.filter((t) => t.week === week);
+      const at = atOf(week);
+      return { week, at, secs: ofWeek.reduce((n, t) => n + t.secs, 0), load: ofWeek.reduce((n, t) => n + t.load, 0), v: fit.get(at) };
+    });
+    const rows = matchPlanned(
+      events.filter((e) => inSpan(localDate(e.start_date_local))),
+      activities,
+      today,
+    );
+
+    let projection: Record<string, unknown> | undefined;
+    let note = stubs ? `${stubs} Strava-synced activit${stubs > 1 ? 'ies are' : 'y is'} not readable through the API and not counted.` : undefined;
+    if (projectTo) {
+      const start = fit.get(today);
+      if (!start) {
+        note = [note, `No fitness values for today (${today}): no projection.`].filter(Boolean).join(' ');
+      } else {
+        const pending = pendingToday(events, readable(acts), today);
+        const days = projectFitness(withPending(start, pending), plannedLoads(events), today, projectTo);
+        const last = days.at(-1)!;
+        projection = {
+          start: point(today, start.ctl, start.atl),
+          ...(pending ? { today_planned_load: pending } : {}),
+          end: point(projectTo, last.ctl, last.atl),
+          planned: toTable(days.filter((d) => d.load > 0), {
+            date: (d) => d.date,
+            load: (d) => d.load,
+            ctl: (d) => round(d.ctl),
+            atl: (d) => round(d.atl),
+            form: (d) => round(d.ctl - d.atl),
+          }),
+        };
+      }
+    }
+
+    return {
+      range: `${first}..${spanEnd}`,
+      weeks: toTable(weekRows, {
+        week: (r) => r.week,
+        at: (r) => r.at,
+        time: (r) => hm(r.secs),
+        load: (r) => r.load,
+        ctl: (r) => round(r.v?.ctl, 1),
+        atl: (r) => round(r.v?.atl, 1),
+        form: (r) => (r.v ? round(r.v.ctl - r.v.atl, 1) : undefined),
+        zone: (r) => (r.v ? formZone(r.v.ctl - r.v.atl) : undefined),
+      }),
+      sports: toTable<WeekSport>(totals, {
+        week: (t) => t.week,
+        sport: (t) => t.sport,
+        n: (t) => t.n,
+        time: (t) => hm(t.secs),
+        km: (t) => (t.meters ? round(t.meters / 1000, 1) : undefined),
+        load: (t) => t.load,
+      }),
+      plan: toTable<ComplianceRow>(rows, {
+        date: (r) => r.date,
+        sport: (r) => r.sport,
+        name: (r) => r.name,
+        status: (r) => r.status,
+        plan_load: (r) => r.plannedLoad,
+        load: (r) => r.doneLoad,
+        plan_time: (r) => hm(r.plannedSecs),
+        time: (r) => hm(r.doneSecs),
+      }),
+      compliance: { ...summarise(rows) },
+      ...(projection ? { projection, model: PROJECTION_MODEL } : {}),
+      ...(note ? { note } : {}),
+    };
+  },
+});

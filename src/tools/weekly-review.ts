@@ -1,0 +1,263 @@
+/**
+ * The logic behind get_weekly_review, as pure functions of the upstream records: weekly totals per
+ * sport, planned-versus-done matching, the compliance summary and the fitness projection.
+ */
+import { isStravaStub, type Activity, type Event, type FullActivity } from '../intervals/schemas.js';
+import { addDays, weekStart } from './dates.js';
+import { K_ATL, K_CTL, stepModel } from './fitness.js';
+import { round } from './format.js';
+
+/** A done load below this share of the planned load makes the session `partial`. */
+export const PARTIAL_BELOW = 0.7;
+
+/** Sport family used for weekly totals and for matching (VirtualRide and GravelRide are Ride…). */
+export function sportFamily(type: string | null | undefined): string {
+  if (!type) return 'Other';
+  if (/ride|cyclocross|velomobile|handcycle/i.test(type)) return 'Ride';
+  if (/run/i.test(type)) return 'Run';
+  if (/swim/i.test(type)) return 'Swim';
+  return type;
+}
+
+/** Seconds → `h:mm`. */
+export function hm(secs: number | null | undefined): string | undefined {
+  if (secs === null || secs === undefined || !Number.isFinite(secs)) return undefined;
+  const m = Math.round(secs / 60);
+  return `${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}`;
+}
+
+export const localDate = (s: string | null | undefined) => (s ?? '').slice(0, 10);
+
+/** Activities the API can read (Strava-synced stubs carry no type, time or load). */
+export const readable = (list: readonly Activity[]): FullActivity[] =>
+  list.filter((a): a is FullActivity => !isStravaStub(a));
+
+export interface WeekSport {
+  week: string;
+  sport: string;
+  n: number;
+  secs: number;
+  meters: number;
+  load: number;
+}
+
+/** Totals per ISO week (Monday) and sport family, in week then sport order. */
+export function weeklyTotals(activities: readonly FullActivity[]): WeekSport[] {
+  const by = new Map<string, WeekSport>();
+  for (const a of activities) {
+    const week = weekStart(localDate(a.start_date_local));
+    const sport = sportFamily(a.type);
+    const key = `${week}|${sport}`;
+    const t = by.get(key) ?? { week, sport, n: 0, secs: 0, meters: 0, load: 0 };
+    t.n++;
+    t.secs += a.moving_time ?? 0;
+    t.meters += a.distance ?? 0;
+    t.load += a.icu_training_load ?? 0;
+    by.set(key, t);
+  }
+  return [...by.values()].sort((x, y) => x.week.localeCompare(y.week) || y.load - x.load || x.sport.localeCompare(y.sport));
+}
+
+export type Status = 'done' | 'partial' | 'missed' | 'upcoming' | 'extra';
+
+export interface ComplianceRow {
+  date: string;
+  sport: string;
+  name: string | undefined;
+  status: Status;
+  event?: Event;
+  /** Activities done for this planned workout (or the one extra activity). */
+  done: FullActivity[];
+  plannedLoad: number | undefined;
+  plannedSecs: number | undefined;
+  doneLoad: number | undefined;
+  doneSecs: number | undefined;
+}
+
+const sum = (xs: readonly (number | null | undefined)[]) => {
+  const present = xs.filter((x): x is number => typeof x === 'number');
+  return present.length ? present.reduce((a, b) => a + b, 0) : undefined;
+};
+
+function statusOf(event: Event, done: readonly FullActivity[], today: string): Status {
+  const date = localDate(event.start_date_local);
+  if (!done.length) return date < today ? 'missed' : 'upcoming';
+  const planned = event.icu_training_load;
+  const load = sum(done.map((a) => a.icu_training_load));
+  if (planned && planned > 0 && load !== undefined) return load < PARTIAL_BELOW * planned ? 'partial' : 'done';
+  const plannedSecs = event.moving_time;
+  const secs = sum(done.map((a) => a.moving_time));
+  if (plannedSecs && plannedSecs > 0 && secs !== undefined) return secs < PARTIAL_BELOW * plannedSecs ? 'partial' : 'done';
+  return 'done';
+}
+
+/**
+ * Match planned WORKOUT events to activities: first by the activity's `paired_event_id`, then an
+ * unmatched activity on the same day in the same sport family (the one closest in load). Planned
+ * workouts without a match are missed (before today) or upcoming; unmatched activities are extra.
+ * Rows are in date order, planned before extra on the same day.
+ */
+export function matchPlanned(
+  events: readonly Event[],
+  activities: readonly FullActivity[],
+  today: string,
+  isPlanned: (e: Event) => boolean = (e) => e.category === 'WORKOUT',
+): ComplianceRow[] {
+  const planned = events
+    .filter(isPlanned)
+    .slice()
+    .sort((a, b) => a.start_date_local.localeCompare(b.start_date_local) || a.id - b.id);
+  const byId = new Map(planned.map((e) => [e.id, e]));
+  const doneFor = new Map<number, FullActivity[]>(planned.map((e) => [e.id, []]));
+  const used = new Set<FullActivity>();
+  for (const a of activities) {
+    const id = a.paired_event_id;
+    if (id !== null && id !== undefined && byId.has(id)) {
+      doneFor.get(id)!.push(a);
+      used.add(a);
+    }
+  }
+  for (const e of planned) {
+    const done = doneFor.get(e.id)!;
+    if (done.length) continue;
+    const date = localDate(e.start_date_local);
+    const family = sportFamily(e.type);
+    const candidates = activities.filter(
+      (a) => !used.has(a) && localDate(a.start_date_local) === date && sportFamily(a.type) === family,
+    );
+    if (!candidates.length) continue;
+    const target = e.icu_training_load ?? 0;
+    const best = candidates.reduce((b, a) =>
+      Math.abs((a.icu_training_load ?? 0) - target) < Math.abs((b.icu_training_load ?? 0) - target) ? a : b,
+    );
+    done.push(best);
+    used.add(best);
+  }
+  const rows: ComplianceRow[] = planned.map((e) => {
+    const done = doneFor.get(e.id)!;
+    return {
+      date: localDate(e.start_date_local),
+      sport: sportFamily(e.type),
+      name: e.name ?? undefined,
+      status: statusOf(e, done, today),
+      event: e,
+      done,
+      plannedLoad: e.icu_training_load ?? undefined,
+      plannedSecs: e.moving_time ?? undefined,
+      doneLoad: sum(done.map((a) => a.icu_training_load)),
+      doneSecs: sum(done.map((a) => a.moving_time)),
+    };
+  });
+  for (const a of activities) {
+    if (used.has(a)) continue;
+    rows.push({
+      date: localDate(a.start_date_local),
+      sport: sportFamily(a.type),
+      name: a.name ?? undefined,
+      status: 'extra',
+      done: [a],
+      plannedLoad: undefined,
+      plannedSecs: undefined,
+      doneLoad: a.icu_training_load ?? undefined,
+      doneSecs: a.moving_time ?? undefined,
+    });
+  }
+  const order = (r: ComplianceRow) => `${r.date} ${r.status === 'extra' ? '1' : '0'} ${r.done[0]?.start_date_local ?? r.event?.start_date_local ?? ''}`;
+  return rows.sort((x, y) => order(x).localeCompare(order(y)));
+}
+
+export interface ComplianceSummary {
+  /** Planned workouts that were due (before today, or done already). */
+  due: number;
+  done: number;
+  partial: number;
+  missed: number;
+  upcoming: number;
+  extra: number;
+  /** (done + partial) / due, in %. */
+  done_pct?: number;
+  planned_load: number;
+  /** Load of the activities matched to the due planned workouts. */
+  done_load: number;
+  extra_load: number;
+}
+
+export function summarise(rows: readonly ComplianceRow[]): ComplianceSummary {
+  const count = (s: Status) => rows.filter((r) => r.status === s).length;
+  const due = rows.filter((r) => r.status === 'done' || r.status === 'partial' || r.status === 'missed');
+  const done = count('done');
+  const partial = count('partial');
+  const pct = due.length ? round(((done + partial) / due.length) * 100) : undefined;
+  return {
+    due: due.length,
+    done,
+    partial,
+    missed: count('missed'),
+    upcoming: count('upcoming'),
+    extra: count('extra'),
+    ...(pct !== undefined ? { done_pct: pct } : {}),
+    planned_load: sum(due.map((r) => r.plannedLoad)) ?? 0,
+    done_load: sum(due.map((r) => r.doneLoad)) ?? 0,
+    extra_load: sum(rows.filter((r) => r.status === 'extra').map((r) => r.doneLoad)) ?? 0,
+  };
+}
+
+/** Events whose load counts on the fitness chart: planned workouts and races. */
+export function countsForFitness(e: Event): boolean {
+  return (e.category === 'WORKOUT' || e.category.startsWith('RACE_')) && e.not_on_fitness_chart !== true && (e.icu_training_load ?? 0) > 0;
+}
+
+/** Planned load per local date. */
+export function plannedLoads(events: readonly Event[]): Map<string, number> {
+  const loads = new Map<string, number>();
+  for (const e of events) {
+    if (!countsForFitness(e)) continue;
+    const d = localDate(e.start_date_local);
+    loads.set(d, (loads.get(d) ?? 0) + e.icu_training_load!);
+  }
+  return loads;
+}
+
+export interface ProjectedDay {
+  date: string;
+  load: number;
+  ctl: number;
+  atl: number;
+}
+
+/**
+ * Load of today's planned workouts and races that no activity has done yet: the projection adds it
+ * to today (the model is linear in the day's load, so that is `+ load × K` on today's values).
+ */
+export function pendingToday(events: readonly Event[], activities: readonly FullActivity[], today: string): number {
+  const todays = events.filter((e) => localDate(e.start_date_local) === today && countsForFitness(e));
+  const acts = activities.filter((a) => localDate(a.start_date_local) === today);
+  return matchPlanned(todays, acts, today, () => true)
+    .filter((r) => r.status === 'upcoming')
+    .reduce((n, r) => n + (r.plannedLoad ?? 0), 0);
+}
+
+/** Today's values with the pending planned load of today added. */
+export function withPending(v: { ctl: number; atl: number }, load: number): { ctl: number; atl: number } {
+  return { ctl: v.ctl + load * K_CTL, atl: v.atl + load * K_ATL };
+}
+
+/**
+ * Day-by-day projection with the exponential model: starts from the values at the end of `from`
+ * and steps every day after it through `to` with that day's planned load (0 when none).
+ */
+export function projectFitness(
+  start: { ctl: number; atl: number },
+  loads: ReadonlyMap<string, number>,
+  from: string,
+  to: string,
+): ProjectedDay[] {
+  const out: ProjectedDay[] = [];
+  let v = start;
+  for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) {
+    const load = loads.get(d) ?? 0;
+    v = stepModel(v, load);
+    out.push({ date: d, load, ctl: v.ctl, atl: v.atl });
+  }
+  return out;
+}
