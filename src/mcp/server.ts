@@ -92,7 +92,7 @@ export function catalogue(deps: McpDeps): Tool[] {
       title: tool.title,
       description: tool.description,
       inputSchema: jsonSchema(inputSchemaFor(tool, deps.athleteIds), 'input'),
-      outputSchema: jsonSchema(tool.output, 'output'),
+      outputSchema: shallow(jsonSchema(tool.output, 'output')),
       annotations: tool.annotations,
     }));
     catalogues.set(deps, list);
@@ -122,6 +122,23 @@ function slim(node: unknown): unknown {
     out[k] = slim(v);
   }
   return out;
+}
+
+/**
+ * Output schemas in tools/list keep the top level (each key and its type) and drop nested detail:
+ * clients get the shape they can rely on, the model (which is not shown output schemas) pays
+ * nothing for the rest, and the server still validates every result against the full zod schema.
+ */
+function shallow(schema: Tool['inputSchema']): Tool['outputSchema'] {
+  const props = schema.properties as Record<string, Record<string, unknown>> | undefined;
+  if (!props) return schema;
+  const top = Object.fromEntries(
+    Object.entries(props).map(([k, v]) => {
+      const { properties: _p, items: _i, required: _r, additionalProperties: _a, ...rest } = v;
+      return [k, rest];
+    }),
+  );
+  return { ...schema, properties: top } as Tool['outputSchema'];
 }
 
 const isEmptyObject = (v: unknown) => !!v && typeof v === 'object' && !Array.isArray(v) && Object.keys(v).length === 0;

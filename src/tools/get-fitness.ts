@@ -13,7 +13,7 @@ export default defineTool({
   name: 'get_fitness',
   title: 'Fitness and form',
   description:
-    'Daily fitness (CTL), fatigue (ATL), form, load, ramp as arrays from..to, projected from planned workouts after projected_from; current values, form zone, 7/28-day change. Default: 90 days + 4 weeks.',
+    'Daily fitness (CTL), fatigue (ATL), form, load, ramp arrays from..to (after projected_from: projection from the plan); current, form zone, 7/28-day change. Default: 90 days + 4 weeks.',
   annotations: READ,
   athleteScoped: true,
   input: z.object({

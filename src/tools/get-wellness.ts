@@ -43,7 +43,7 @@ export default defineTool({
   name: 'get_wellness',
   title: 'Daily wellness',
   description:
-    'Wellness table per day: weight kg, rhr bpm, hrv ms, sleep h:mm, subjective scores as "value label" on 1-4 scales (1 = best). Default: 7 days.',
+    'Daily wellness: weight kg, rhr bpm, hrv ms, sleep h:mm, scores as "value label" on 1-4 scales (1 = best). Default: 7 days.',
   annotations: READ,
   athleteScoped: true,
   input: z.object({

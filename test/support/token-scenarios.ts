@@ -38,4 +38,13 @@ export const SCENARIOS: Scenario[] = [
   { label: 'fitness default (90 days + projection)', tool: 'get_fitness', args: {}, budget: 2600 },
   { label: 'planned events, 7 days', tool: 'list_events', args: {}, budget: 800 },
   { label: 'planned events, 14 days', tool: 'list_events', args: { newest: '2026-12-07' }, budget: 1500 },
+  { label: 'get_streams default (ride, 120 points)', tool: 'get_streams', args: { activity_id: ACTIVITY_WITH_INTERVALS }, budget: 2000 },
+  { label: 'get_curves default (power, 42 days vs previous)', tool: 'get_curves', args: {}, budget: 600 },
+  { label: 'search_activities (20 rows)', tool: 'search_activities', args: { query: 'ride' }, budget: 900 },
+  { label: 'weekly review, 4 weeks', tool: 'get_weekly_review', args: {}, budget: 1500 },
+  { label: 'weekly review, 4 weeks + projection to race day', tool: 'get_weekly_review', args: { project_to: '2027-01-05' }, budget: 2000 },
+  { label: 'list_library', tool: 'list_library', args: {}, budget: 400 },
+  { label: 'list_athletes (coach mode, 2 athletes)', tool: 'list_athletes', args: {}, budget: 300 },
+  { label: 'update_wellness dry run', tool: 'update_wellness', args: { date: '2026-11-24', set: { mood: 2 }, dry_run: true }, budget: 300 },
+  { label: 'create_event dry run', tool: 'create_event', args: { date: '2026-11-27', sport: 'Ride', name: 'Sweet spot 3x12', text: '- 15m 55%\n\n3x\n- 12m 90%\n- 4m 55%\n\n- 10m 50%', dry_run: true }, budget: 400 },
 ];
