@@ -1623,6 +1623,41 @@ export function addCoachedAthlete(state: FakeState, id: string, today?: string):
 // Queries used by the server
 // ---------------------------------------------------------------------------------------------
 
+/**
+ * `POST /athlete/{id}/events/{eventId}/mark-done`: a manual activity matching a planned workout
+ * (the planned type, name, duration and load, paired with the event), as when the athlete ticks it
+ * off. Past fitness is recomputed from it.
+ */
+export function markEventDone(ath: AthleteState, eventId: number): Json | null {
+  const ev = ath.events.find((e) => e['id'] === eventId);
+  if (!ev) return null;
+  const date = String(ev['start_date_local']).slice(0, 10);
+  const startLocal = `${date}T${String(ev['start_date_local']).slice(11, 19) === '00:00:00' ? '07:00:00' : String(ev['start_date_local']).slice(11, 19)}`;
+  const id = `i${8_000_000 + ath.activities.length}`;
+  const load = typeof ev['icu_training_load'] === 'number' ? (ev['icu_training_load'] as number) : 0;
+  const json: Json = {
+    id,
+    icu_athlete_id: ath.id,
+    start_date_local: startLocal,
+    start_date: new Date(localToUtcMs(startLocal, ath.timezone)).toISOString().replace('.000Z', 'Z'),
+    timezone: ath.timezone,
+    type: ev['type'] ?? 'Other',
+    name: ev['name'] ?? 'Workout',
+    source: 'MANUAL',
+    moving_time: ev['moving_time'] ?? null,
+    elapsed_time: ev['moving_time'] ?? null,
+    distance: ev['distance'] ?? null,
+    icu_training_load: load,
+    icu_intensity: ev['icu_intensity'] ?? null,
+    paired_event_id: eventId,
+  };
+  const rec: ActivityRecord = { id, date, startLocal, load, stub: false, json, sim: null, summary: null };
+  ath.activities.push(rec);
+  ath.activities.sort((x, y) => (x.startLocal < y.startLocal ? 1 : -1));
+  recomputeFitness(ath);
+  return json;
+}
+
 export function findActivity(state: FakeState, id: string): { ath: AthleteState; rec: ActivityRecord } | null {
   for (const ath of state.athletes.values()) {
     const rec = ath.activities.find((a) => a.id === id);

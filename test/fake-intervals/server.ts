@@ -17,6 +17,7 @@ import {
   dayNum,
   deleteEvent,
   findActivity,
+  markEventDone,
   findSportSettings,
   isValidDate,
   normalizeLocalDateTime,
@@ -463,6 +464,12 @@ export function createFakeHandler(
       const r = bulkDeleteEvents(ath, body);
       if (!r.ok) throw err(r.status, r.error);
       return { eventsDeleted: r.eventsDeleted };
+    }
+    if ((m = /^\/athlete\/([^/]+)\/events\/(\d+)\/mark-done$/.exec(p))) {
+      allow('POST');
+      const done = markEventDone(athleteOf(m[1]!), Number(m[2]));
+      if (!done) throw notFound(path);
+      return done;
     }
     if ((m = /^\/athlete\/([^/]+)\/events\/([^/]+)$/.exec(p))) {
       allow('GET', 'PUT', 'DELETE');
