@@ -6,8 +6,9 @@
 import * as z from 'zod';
 import { InputError, IntervalsError } from '../intervals/errors.js';
 import type { Event } from '../intervals/schemas.js';
-import { addDays, daysBetween, isValidDate } from './dates.js';
-import { EVENT_CATEGORIES, EVENT_COLUMNS, isUnparsed } from './event-row.js';
+import { addDays, daysBetween } from './dates.js';
+import { EVENT_COLUMNS, eventCategory as category, isUnparsed } from './event-row.js';
+import { localDate as day } from './params.js';
 import { hms } from './format.js';
 import type { Columns } from './table.js';
 import { toRecord } from './table.js';
@@ -20,11 +21,6 @@ export const SYNTAX_HINT = 'syntax: resource intervals://workout-syntax';
 // Each is validated by a refinement, so its JSON schema is just a type: the write tools share a
 // small token budget in tools/list. Dates are YYYY-MM-DD (the server instructions say so once).
 
-export const day = z.string().refine(isValidDate, 'must be a real date as YYYY-MM-DD');
-
-export const category = z
-  .string()
-  .refine((c) => (EVENT_CATEGORIES as readonly string[]).includes(c), { message: `must be one of ${EVENT_CATEGORIES.join(', ')}` });
 
 export const time = z.string().refine((t) => /^([01]\d|2[0-3]):[0-5]\d$/.test(t), 'must be HH:MM (24 h)');
 

@@ -1,4 +1,5 @@
 /** The compact calendar columns shared by list_events and the calendar write tools. */
+import * as z from 'zod';
 import type { Event } from '../intervals/schemas.js';
 import { localDateTime } from './dates.js';
 import { hms, km, round } from './format.js';
@@ -21,6 +22,11 @@ export const EVENT_CATEGORIES = [
   'SET_FITNESS',
 ] as const;
 export type EventCategory = (typeof EVENT_CATEGORIES)[number];
+
+/** A category argument: checked by a refinement, so the JSON schema stays a bare string. */
+export const eventCategory = z
+  .string()
+  .refine((c) => (EVENT_CATEGORIES as readonly string[]).includes(c), { message: `must be one of ${EVENT_CATEGORIES.join(', ')}` });
 
 /** A WORKOUT with text that Intervals.icu did not turn into structured steps. */
 export const isUnparsed = (e: Event) => e.category === 'WORKOUT' && !!e.description?.trim() && !e.workout_doc;

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { InputError } from '../intervals/errors.js';
 import type { DataCurve } from '../intervals/schemas.js';
-import { addDays, daysBetween, isValidDate, resolveRange, type Range } from './dates.js';
+import { addDays, daysBetween, resolveRange, type Range } from './dates.js';
+import { localDate as day } from './params.js';
 import { hms, round } from './format.js';
 import { Fields, type Cell } from './table.js';
 import { defineTool, READ } from './tool.js';
@@ -12,7 +13,6 @@ const DEFAULT_DAYS = 42;
 const MAX_DAYS = 3660;
 const MAX_DURATIONS = 20;
 /** A date without a per-field description (the tool description says YYYY-MM-DD once). */
-const day = z.string().refine(isValidDate, 'must be a real date as YYYY-MM-DD');
 
 /** `5s`, `1m`, `20m`, `1h`, `1h30m`, or m:ss for odd durations. */
 export function durLabel(s: number): string {

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { InputError } from '../intervals/errors.js';
 import { isStravaStub } from '../intervals/schemas.js';
-import { addDays, daysBetween, isValidDate, weekStart } from './dates.js';
+import { addDays, daysBetween, weekStart } from './dates.js';
+import { localDate as day } from './params.js';
 import { MODEL_NOTE, formZone, point } from './fitness.js';
 import { round } from './format.js';
 import { Fields, toTable } from './table.js';
@@ -23,7 +24,6 @@ import {
 
 const MAX_AHEAD = 366;
 /** YYYY-MM-DD (the format is in the server instructions; no description keeps the catalogue short). */
-const day = z.string().refine(isValidDate, 'must be a real date as YYYY-MM-DD');
 
 export const PROJECTION_MODEL = `${MODEL_NOTE} Projection: from today's values plus today's planned load not done yet, one step per day with the planned load of workouts and races (0 on other days); values are end of day.`;
 

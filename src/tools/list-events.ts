@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { resolveRange } from './dates.js';
-import { EVENT_CATEGORIES, EVENT_COLUMNS } from './event-row.js';
+import { EVENT_COLUMNS, eventCategory } from './event-row.js';
 import { date } from './params.js';
 import { Table, toTable } from './table.js';
 import { defineTool, READ } from './tool.js';
@@ -16,7 +16,7 @@ export default defineTool({
     oldest: date('default today').optional(),
     newest: date().optional(),
     category: z
-      .array(z.string().refine((c) => (EVENT_CATEGORIES as readonly string[]).includes(c), { message: `must be one of ${EVENT_CATEGORIES.join(', ')}` }))
+      .array(eventCategory)
       .min(1)
       .optional()
       .describe('e.g. ["WORKOUT"], ["RACE_A"], ["NOTE"]'),

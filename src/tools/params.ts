@@ -2,12 +2,14 @@
 import * as z from 'zod';
 import { isValidDate } from './dates.js';
 
-/** A local date. Validated by one refinement (format and calendar) to keep the JSON schema short. */
-export const date = (note?: string) =>
-  z
-    .string()
-    .refine(isValidDate, 'must be a real date as YYYY-MM-DD')
-    .describe(note ? `YYYY-MM-DD, ${note}` : 'YYYY-MM-DD');
+/**
+ * A local date, validated by one refinement (format and calendar) so its JSON schema is a bare
+ * string: the server instructions state the format once for every tool.
+ */
+export const localDate = z.string().refine(isValidDate, 'must be a real date as YYYY-MM-DD');
+
+/** A local date with a short description (the read tools, where the default matters). */
+export const date = (note?: string) => localDate.describe(note ? `YYYY-MM-DD, ${note}` : 'YYYY-MM-DD');
 
 /** Activity ids: `i123456` for native activities, bare digits for Strava-synced ones. */
 export const activityId = z

@@ -3,7 +3,6 @@ import { InputError } from '../intervals/errors.js';
 import type { Event } from '../intervals/schemas.js';
 import {
   checkEvent,
-  day,
   describeEvent,
   eventDate,
   eventIdArg,
@@ -17,6 +16,7 @@ import {
   writtenEvent,
 } from './calendar-write.js';
 import { EVENT_COLUMNS } from './event-row.js';
+import { localDate as day } from './params.js';
 import { Fields, toRecord } from './table.js';
 import { defineTool, OVERWRITE } from './tool.js';
 

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { InputError } from '../intervals/errors.js';
-import { addDays, isValidDate } from './dates.js';
+import { addDays } from './dates.js';
+import { localDate } from './params.js';
 import { WELLNESS_COLUMNS } from './get-wellness.js';
 import { Fields, toRecord } from './table.js';
 import { defineTool, OVERWRITE } from './tool.js';
@@ -103,7 +104,7 @@ export default defineTool({
   writes: true,
   athleteScoped: true,
   input: z.object({
-    date: z.string().refine(isValidDate, 'must be a real date as YYYY-MM-DD'),
+    date: localDate,
     set: z
       .record(z.string(), z.unknown())
       .describe(

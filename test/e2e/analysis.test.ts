@@ -3,40 +3,27 @@
  * get_curves and search_activities. Numbers are checked against what the fake serves and computes.
  */
 import { getEncoding } from 'js-tiktoken';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import { athleteCurves } from '../fake-intervals/data.js';
 import {
   generateStreams,
-  SAMPLE_ATHLETE_ID,
   SAMPLE_STRAVA_STUB_ID,
   type ActivityRecord,
   type AthleteState,
 } from '../fake-intervals/index.js';
-import { call, callError, startStack, type Stack } from '../support/harness.js';
+import { call, callError, col, type Stack, type Table, upstreamDuring, useStack } from '../support/harness.js';
 
-type Table = { columns: string[]; rows: unknown[][] };
 type Streams = { activity_id: string; points: number; every_s: number; series: Table; summary: Record<string, unknown>; note?: string };
 type Curves = { sport: string; a: string; b: string; unit: string; curve: Table; note?: string };
-const col = (t: Table, name: string) => t.rows.map((r) => r[t.columns.indexOf(name)]);
 const zoneSum = (z: unknown) => String(z ?? '').split(' ').filter(Boolean).reduce((s, p) => s + Number(p.split(':')[1]), 0);
 
 let stack: Stack;
 let athlete: AthleteState;
-
-beforeAll(async () => {
-  stack = await startStack();
-  athlete = stack.fake.state.athletes.get(SAMPLE_ATHLETE_ID)!;
-});
-afterAll(async () => {
-  await stack.close();
+useStack((s, a) => {
+  stack = s;
+  athlete = a;
 });
 
-/** Upstream requests made while running fn. */
-async function upstreamDuring(fn: () => Promise<unknown>): Promise<number> {
-  const before = stack.fake.requests.length;
-  await fn();
-  return stack.fake.requests.length - before;
-}
 
 const activity = (pred: (a: ActivityRecord) => boolean) => athlete.activities.find((a) => !a.stub && !!a.sim && pred(a))!;
 
@@ -132,7 +119,7 @@ describe('get_streams', () => {
       { activity_id: '../athlete/0' },
     ]) {
       let text = '';
-      expect(await upstreamDuring(async () => (text = await callError(stack.client, 'get_streams', args)))).toBe(0);
+      expect(await upstreamDuring(stack, async () => (text = await callError(stack.client, 'get_streams', args)))).toBe(0);
       expect(text.length).toBeGreaterThan(0);
     }
   });
@@ -216,7 +203,7 @@ describe('get_curves', () => {
       { durations: [-5] },
     ]) {
       let text = '';
-      expect(await upstreamDuring(async () => (text = await callError(stack.client, 'get_curves', args)))).toBe(0);
+      expect(await upstreamDuring(stack, async () => (text = await callError(stack.client, 'get_curves', args)))).toBe(0);
       expect(text.length).toBeGreaterThan(0);
     }
   });
@@ -250,7 +237,7 @@ describe('search_activities', () => {
     const r = await call<{ activities: Table }>(stack.client, 'search_activities', { query: 'no such activity name' });
     expect(r.activities.rows).toEqual([]);
     for (const args of [{ query: '' }, { query: '   ' }, { query: '#' }, { query: 'ride', limit: 0 }, { query: 'ride', limit: 101 }]) {
-      expect(await upstreamDuring(() => callError(stack.client, 'search_activities', args))).toBe(0);
+      expect(await upstreamDuring(stack, () => callError(stack.client, 'search_activities', args))).toBe(0);
     }
   });
 });

@@ -2,23 +2,17 @@
  * Calendar writes end to end: the real server driven by the SDK client against the fake
  * Intervals.icu. Checks what reaches the fake (or does not), not only what the tools answer.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SAMPLE_ATHLETE_ID, type AthleteState, type Json } from '../fake-intervals/index.js';
-import { call, callError, startStack, TODAY, type Stack } from '../support/harness.js';
+import { describe, expect, it } from 'vitest';
+import type { AthleteState, Json } from '../fake-intervals/index.js';
+import { call, callError, startStack, TODAY, type Stack, col, type Table, useStack } from '../support/harness.js';
 
-type Table = { columns: string[]; rows: unknown[][] };
-const col = (t: Table, name: string) => t.rows.map((r) => r[t.columns.indexOf(name)]);
 const WRITE_TOOLS = ['create_event', 'upsert_events', 'update_event', 'delete_event'];
 
 let stack: Stack;
 let athlete: AthleteState;
-
-beforeAll(async () => {
-  stack = await startStack();
-  athlete = stack.fake.state.athletes.get(SAMPLE_ATHLETE_ID)!;
-});
-afterAll(async () => {
-  await stack.close();
+useStack((s, a) => {
+  stack = s;
+  athlete = a;
 });
 
 /** Requests that reached the fake while fn ran (writes only unless `all`). */

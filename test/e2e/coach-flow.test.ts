@@ -5,10 +5,8 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_ATHLETE_ID } from '../fake-intervals/index.js';
-import { API_KEY, call, callError, startStack, TODAY, type Stack } from '../support/harness.js';
+import { API_KEY, call, callError, startStack, TODAY, type Stack, rowsOf, type Table } from '../support/harness.js';
 
-type Table = { columns: string[]; rows: unknown[][] };
-const rowsOf = (t: Table) => t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c, r[i]])));
 
 const WEEK = [
   { external_id: 'wk48-tue', date: TODAY, sport: 'Ride', name: 'Tempo 2x20', text: '- 15m 55%\n\n2x\n- 20m 80-85%\n- 5m 55%\n\n- 10m 50%' },

@@ -5,10 +5,8 @@
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_ATHLETE_ID, SAMPLE_STRAVA_STUB_ID, type AthleteState } from '../fake-intervals/index.js';
-import { call, callError, startStack, TODAY, type Stack } from '../support/harness.js';
+import { call, callError, startStack, TODAY, type Stack, col, type Table, upstreamDuring } from '../support/harness.js';
 
-type Table = { columns: string[]; rows: unknown[][] };
-const col = (t: Table, name: string) => t.rows.map((r) => r[t.columns.indexOf(name)]);
 const r1 = (v: unknown) => Math.round((v as number) * 10) / 10;
 
 let stack: Stack;
@@ -23,12 +21,6 @@ afterAll(async () => {
   await stack.close();
 });
 
-/** Upstream requests made while running fn. */
-async function upstreamDuring(fn: () => Promise<unknown>): Promise<number> {
-  const before = stack.fake.requests.length;
-  await fn();
-  return stack.fake.requests.length - before;
-}
 
 describe('initialize and tools/list', () => {
   it('identifies the server and lists the read tools with all four annotation hints', async () => {
@@ -173,7 +165,7 @@ describe('bad input is refused before any upstream call', () => {
   for (const [tool, args, message] of cases) {
     it(`${tool} ${JSON.stringify(args)}`, async () => {
       let text = '';
-      const calls = await upstreamDuring(async () => {
+      const calls = await upstreamDuring(stack, async () => {
         text = await callError(stack.client, tool, args);
       });
       expect(text).toMatch(message);

@@ -7,11 +7,8 @@ import { getEncoding } from 'js-tiktoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, weekStart } from '../../src/tools/dates.js';
 import { SAMPLE_ATHLETE_ID, type ActivityRecord, type AthleteState, type Json } from '../fake-intervals/index.js';
-import { call, callError, startStack, TODAY, type Stack } from '../support/harness.js';
+import { call, callError, startStack, TODAY, type Stack, col, rowsOf, type Table, useStack } from '../support/harness.js';
 
-type Table = { columns: string[]; rows: unknown[][] };
-const col = (t: Table, name: string) => t.rows.map((r) => r[t.columns.indexOf(name)]);
-const rowsOf = (t: Table) => t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c, r[i]])));
 const enc = getEncoding('cl100k_base');
 
 type Review = {
@@ -27,13 +24,9 @@ type Review = {
 
 let stack: Stack;
 let athlete: AthleteState;
-
-beforeAll(async () => {
-  stack = await startStack();
-  athlete = stack.fake.state.athletes.get(SAMPLE_ATHLETE_ID)!;
-});
-afterAll(async () => {
-  await stack.close();
+useStack((s, a) => {
+  stack = s;
+  athlete = a;
 });
 
 /** Requests that reached the fake while fn ran. */

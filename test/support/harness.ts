@@ -7,7 +7,8 @@ import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/
 import { loadConfig } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
 import { startServer, type RunningServer } from '../../src/main.js';
-import { startFakeIntervals, type FakeIntervals, type FakeOptions } from '../fake-intervals/index.js';
+import { afterAll, beforeAll } from 'vitest';
+import { SAMPLE_ATHLETE_ID, startFakeIntervals, type AthleteState, type FakeIntervals, type FakeOptions } from '../fake-intervals/index.js';
 
 /** A fixed instant: 22:00 on 2026-11-24 in Pacific/Auckland (the sample athlete's zone), 09:00 UTC. */
 export const NOW = new Date('2026-11-24T09:00:00Z');
@@ -86,4 +87,33 @@ export async function callError(client: Client, name: string, args: Record<strin
   const r = await client.callTool({ name, arguments: args });
   if (!r.isError) throw new Error(`${name} unexpectedly succeeded: ${JSON.stringify(r.structuredContent)}`);
   return (r.content as { text: string }[]).map((c) => c.text).join('\n');
+}
+
+/** A tool's table answer (`columns` + `rows`). */
+export type Table = { columns: string[]; rows: unknown[][] };
+/** One column of a table. */
+export const col = (t: Table, name: string) => t.rows.map((r) => r[t.columns.indexOf(name)]);
+/** A table as row objects. */
+export const rowsOf = (t: Table) => t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c, r[i]])));
+
+/**
+ * One stack for a whole test file: started before the first test, closed after the last. `ready`
+ * receives the stack and the fake's sample athlete (assign them to the file's variables).
+ */
+export function useStack(ready: (stack: Stack, athlete: AthleteState) => void, opts: StackOptions = {}): void {
+  let stack: Stack | undefined;
+  beforeAll(async () => {
+    stack = await startStack(opts);
+    ready(stack, stack.fake.state.athletes.get(SAMPLE_ATHLETE_ID)!);
+  });
+  afterAll(async () => {
+    await stack?.close();
+  });
+}
+
+/** Upstream requests the fake received while fn ran. */
+export async function upstreamDuring(stack: Stack, fn: () => Promise<unknown>): Promise<number> {
+  const before = stack.fake.requests.length;
+  await fn();
+  return stack.fake.requests.length - before;
 }
