@@ -88,6 +88,7 @@ function stubContextFor(athleteIds: readonly string[]) {
     timezone: async () => 'UTC',
     today: async () => '2026-04-06',
     now: () => NOW,
+    assertAllowedOwner: async () => undefined,
     signal,
   }));
 }

@@ -4,6 +4,7 @@
  * concurrent misses share one in-flight fetch.
  */
 import type { IntervalsClient } from '../intervals/client.js';
+import { InputError } from '../intervals/errors.js';
 import type { Athlete } from '../intervals/schemas.js';
 import { todayIn } from './dates.js';
 import type { ToolContext } from './tool.js';
@@ -39,6 +40,12 @@ export function createContextFactory(deps: ContextDeps): ContextFactory {
       athleteId: id,
       athleteIds: deps.athleteIds,
       invalidate: (athleteId) => void cache.delete(athleteId),
+      async assertAllowedOwner(ownerId, what) {
+        if (!ownerId || deps.athleteIds.includes(ownerId)) return;
+        // `0` stands for the key's owner, whose real id the cached profile knows.
+        if (deps.athleteIds.includes('0') && (await profile('0')).id === ownerId) return;
+        throw new InputError(`${what} belongs to athlete ${ownerId}, who is not one of the configured athletes.`);
+      },
       athlete,
       timezone,
       today: async () => todayIn(await timezone(), now()),

@@ -65,6 +65,7 @@ export default defineTool({
   output: z.object({ activity: Fields, intervals: Table.optional(), note: z.string().optional() }),
   async handler(args, ctx) {
     const a = await ctx.client.getActivity(args.activity_id, { intervals: args.include_intervals }, ctx.signal);
+    await ctx.assertAllowedOwner(a.icu_athlete_id, `Activity ${a.id}`);
     if (isStravaStub(a)) return { activity: toRecord(a, ACTIVITY_COLUMNS), note: STRAVA_NOTE };
     return {
       activity: toRecord(a, DETAIL_COLUMNS),

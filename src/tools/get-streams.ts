@@ -144,6 +144,7 @@ export default defineTool({
       ctx.client.getStreams(id, fetchTypes, ctx.signal),
     ]);
     if (act.status === 'rejected') throw act.reason;
+    await ctx.assertAllowedOwner(act.value.icu_athlete_id, `Activity ${id}`);
     if (isStravaStub(act.value)) throw new IntervalsError('strava', stravaMessage(id));
     if (str.status === 'rejected') {
       if (str.reason instanceof IntervalsError && str.reason.kind === 'strava') throw new IntervalsError('strava', stravaMessage(id));

@@ -35,6 +35,11 @@ export interface ToolContext {
   now(): Date;
   /** Coach mode allowlist (the default athlete first). */
   athleteIds: readonly string[];
+  /**
+   * Refuse data of an athlete outside the configured ones (an activity id names no athlete until
+   * it is fetched; the key may also read athletes its owner follows).
+   */
+  assertAllowedOwner(ownerId: string | null | undefined, what: string): Promise<void>;
   /** Drop the cached profile of an athlete after a write that changes it (sport settings). */
   invalidate?(athleteId: string): void;
   signal?: AbortSignal | undefined;

@@ -106,3 +106,18 @@ describe('configuration switches', () => {
     }
   });
 });
+
+describe('activities of athletes outside the configuration', () => {
+  it('get_activity refuses an activity owned by an athlete the server is not configured for', async () => {
+    // The key can read the coached athlete, but this server is configured for the owner only.
+    const s = await startStack({ fake: { extraAthletes: ['i222222'] } });
+    try {
+      const foreign = s.fake.state.athletes.get('i222222')!.activities.find((a) => !a.stub)!;
+      expect(await callError(s.client, 'get_activity', { activity_id: foreign.id })).toMatch(/not one of the configured athletes/);
+      const own = s.fake.state.athletes.get(SAMPLE_ATHLETE_ID)!.activities.find((a) => !a.stub)!;
+      expect((await call<{ activity: { id: string } }>(s.client, 'get_activity', { activity_id: own.id })).activity.id).toBe(own.id);
+    } finally {
+      await s.close();
+    }
+  });
+});
