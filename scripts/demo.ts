@@ -19,7 +19,7 @@ const config = loadConfig({
 const server = await startServer(config);
 process.stdout.write(
   `\nDemo ready: MCP endpoint ${server.url}/mcp (fake Intervals.icu at ${fake.url}, sample athlete "Sam Sample").\n` +
-    `Inspector: npx @modelcontextprotocol/inspector --transport http --server-url ${server.url}/mcp\n` +
+    `MCP Inspector: run npx @modelcontextprotocol/inspector, choose transport "Streamable HTTP", URL ${server.url}/mcp\n` +
     'Press Ctrl+C to stop.\n\n',
 );
 const stop = async () => {

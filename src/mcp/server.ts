@@ -15,7 +15,9 @@ import { describeError, fail, ok, type ToolResult } from './results.js';
 export const SERVER_NAME = 'intervals-mcp';
 
 export const INSTRUCTIONS =
-  'Intervals.icu training data for one athlete (or a coach\'s athletes). Dates are YYYY-MM-DD in the athlete\'s time zone. Fetch data before advising; quote concrete numbers.';
+  "Intervals.icu training data for one athlete (or a coach's athletes). Dates are YYYY-MM-DD in the athlete's time zone. " +
+  'Fetch the data before advising and quote concrete numbers. Writes take dry_run: preview the change, confirm with the user, then write. ' +
+  'Workout text syntax: resource intervals://workout-syntax.';
 
 export interface McpDeps {
   tools: readonly ToolDefinition[];
