@@ -17,7 +17,7 @@ export const SERVER_NAME = 'intervals-mcp';
 export const INSTRUCTIONS =
   "Intervals.icu training data for one athlete (or a coach's athletes). Dates are YYYY-MM-DD in the athlete's time zone. " +
   'Fetch the data before advising and quote concrete numbers. Writes take dry_run: preview the change, confirm with the user, then write. ' +
-  'Workout text syntax: resource intervals://workout-syntax.';
+  'A long list returns next: pass it back as cursor for the following page. Workout text syntax: resource intervals://workout-syntax.';
 
 export interface McpDeps {
   tools: readonly ToolDefinition[];

@@ -2,7 +2,8 @@ import * as z from 'zod';
 import type { Wellness } from '../intervals/schemas.js';
 import { addDays, resolveRange } from './dates.js';
 import { hm, round } from './format.js';
-import { date } from './params.js';
+import { cursorArg, decodeCursor, encodeCursor } from './cursor.js';
+import { date, localDate } from './params.js';
 import { labelScale } from './scales.js';
 import { Table, toTable, type Columns } from './table.js';
 import { defineTool, READ } from './tool.js';
@@ -39,6 +40,10 @@ export const WELLNESS_COLUMNS: Columns<Wellness> = {
 /** Does a record hold anything beyond its date (fitness fields aside)? */
 const hasWellness = (w: Wellness) => Object.entries(WELLNESS_COLUMNS).some(([k, get]) => k !== 'date' && get(w) != null);
 
+/** Days per page; a longer range continues with `next` (a year of wellness would be ~20k tokens). */
+export const WELLNESS_PAGE_DAYS = 31;
+const Cursor = z.object({ o: localDate, n: localDate });
+
 export default defineTool({
   name: 'get_wellness',
   title: 'Daily wellness',
@@ -49,24 +54,32 @@ export default defineTool({
   input: z.object({
     oldest: date().optional(),
     newest: date('default today').optional(),
+    cursor: cursorArg,
   }),
   output: z.object({
     range: z.string(),
     days: Table,
     missing: z.array(z.string()).optional(),
+    next: z.string().optional(),
   }),
   async handler(args, ctx) {
     const today = await ctx.today();
-    const range = resolveRange(args, today, { defaultDays: 7, maxDays: 366 });
+    const asked = args.cursor
+      ? (({ o, n }) => ({ oldest: o, newest: n }))(decodeCursor('get_wellness', args.cursor, Cursor))
+      : resolveRange(args, today, { defaultDays: 7, maxDays: 366 });
+    const pageEnd = addDays(asked.oldest, WELLNESS_PAGE_DAYS - 1);
+    const range = { oldest: asked.oldest, newest: pageEnd < asked.newest ? pageEnd : asked.newest };
     const rows = await ctx.client.listWellness(ctx.athleteId, range, ctx.signal);
     const days = rows.filter((w) => w.id >= range.oldest && w.id <= range.newest && hasWellness(w));
     const have = new Set(days.map((d) => d.id));
     const missing: string[] = [];
     for (let d = range.oldest; d <= range.newest && d <= today; d = addDays(d, 1)) if (!have.has(d)) missing.push(d);
+    const next = range.newest < asked.newest ? encodeCursor('get_wellness', { o: addDays(range.newest, 1), n: asked.newest }) : undefined;
     return {
       range: `${range.oldest}..${range.newest}`,
       days: toTable(days, WELLNESS_COLUMNS),
       ...(missing.length ? { missing } : {}),
+      ...(next ? { next } : {}),
     };
   },
 });

@@ -1,12 +1,21 @@
 import * as z from 'zod';
 import { isStravaStub } from '../intervals/schemas.js';
 import { ACTIVITY_COLUMNS, matchesSport, STRAVA_NOTE } from './activity-row.js';
+import { cursorArg, decodeCursor, encodeCursor } from './cursor.js';
 import { resolveRange } from './dates.js';
-import { date } from './params.js';
+import { date, localDate } from './params.js';
 import { Table, toTable } from './table.js';
 import { defineTool, READ } from './tool.js';
 
 export const MAX_ACTIVITIES = 100;
+
+/** Next page: the same range and filter, up to (not including) the last row's start. */
+const Cursor = z.object({ o: localDate, before: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/), s: z.string().optional() });
+
+/** `2026-11-18T06:13:58` → `2026-11-18T06:13:57` (local time as a plain string, no time zone). */
+export function secondBefore(local: string): string {
+  return new Date(Date.parse(`${local.slice(0, 19)}Z`) - 1000).toISOString().slice(0, 19);
+}
 
 export default defineTool({
   name: 'list_activities',
@@ -18,31 +27,42 @@ export default defineTool({
   input: z.object({
     oldest: date().optional(),
     newest: date('default today').optional(),
-    limit: z.number().int().min(1).max(MAX_ACTIVITIES).default(20),
-    sport: z.string().trim().optional().describe('e.g. Ride (also matches VirtualRide), Run, Swim'),
+    limit: z
+      .number()
+      .refine((n) => Number.isInteger(n) && n >= 1 && n <= MAX_ACTIVITIES, `must be a whole number from 1 to ${MAX_ACTIVITIES}`)
+      .default(20),
+    sport: z.string().trim().optional().describe('Ride, Run, Swim… (VirtualRide counts as Ride)'),
+    cursor: cursorArg,
   }),
   output: z.object({
     range: z.string(),
-    more: z.boolean().optional(),
     activities: Table,
+    next: z.string().optional(),
     note: z.string().optional(),
   }),
   async handler(args, ctx) {
-    const today = await ctx.today();
-    const range = resolveRange(args, today, { defaultDays: 90, maxDays: 366 });
+    const page = args.cursor ? decodeCursor('list_activities', args.cursor, Cursor) : undefined;
+    const range = page ? { oldest: page.o, newest: page.before.slice(0, 10) } : resolveRange(args, await ctx.today(), { defaultDays: 90, maxDays: 366 });
+    const sport = page ? page.s : args.sport;
+    const newest = page ? page.before : `${range.newest}T23:59:59`;
     // With a sport filter an upstream limit would cut before filtering, so filter the whole range.
-    const fetchLimit = args.sport ? undefined : args.limit + 1;
+    const fetchLimit = sport ? undefined : args.limit + 1;
     const all = await ctx.client.listActivities(
       ctx.athleteId,
-      { oldest: range.oldest, newest: `${range.newest}T23:59:59`, ...(fetchLimit ? { limit: fetchLimit } : {}) },
+      { oldest: range.oldest, newest, ...(fetchLimit ? { limit: fetchLimit } : {}) },
       ctx.signal,
     );
-    const filtered = args.sport ? all.filter((a) => !isStravaStub(a) && matchesSport(a.type, args.sport!)) : all;
+    const filtered = sport ? all.filter((a) => !isStravaStub(a) && matchesSport(a.type, sport)) : all;
     const shown = filtered.slice(0, args.limit);
+    const last = shown.at(-1)?.start_date_local;
+    const next =
+      filtered.length > args.limit && last
+        ? encodeCursor('list_activities', { o: range.oldest, before: secondBefore(last), ...(sport ? { s: sport } : {}) })
+        : undefined;
     return {
       range: `${range.oldest}..${range.newest}`,
-      ...(filtered.length > args.limit ? { more: true } : {}),
       activities: toTable(shown, ACTIVITY_COLUMNS),
+      ...(next ? { next } : {}),
       ...(shown.some(isStravaStub) ? { note: STRAVA_NOTE } : {}),
     };
   },

@@ -1,9 +1,15 @@
 import * as z from 'zod';
+import { decodeCursor, encodeCursor, cursorArg } from './cursor.js';
 import { resolveRange } from './dates.js';
 import { EVENT_COLUMNS, eventCategory } from './event-row.js';
-import { date } from './params.js';
+import { date, localDate } from './params.js';
 import { Table, toTable } from './table.js';
 import { defineTool, READ } from './tool.js';
+
+/** Rows per page; a longer range continues with `next`. */
+export const EVENTS_PAGE = 60;
+
+const Cursor = z.object({ o: localDate, n: localDate, c: z.array(eventCategory).optional(), skip: z.number().int().min(0) });
 
 export default defineTool({
   name: 'list_events',
@@ -15,22 +21,28 @@ export default defineTool({
   input: z.object({
     oldest: date('default today').optional(),
     newest: date().optional(),
-    category: z
-      .array(eventCategory)
-      .min(1)
-      .optional()
-      .describe('e.g. ["WORKOUT"], ["RACE_A"], ["NOTE"]'),
+    category: z.array(eventCategory).min(1).optional(),
+    cursor: cursorArg,
   }),
-  output: z.object({ range: z.string(), events: Table }),
+  output: z.object({ range: z.string(), events: Table, next: z.string().optional() }),
   async handler(args, ctx) {
-    const today = await ctx.today();
-    const range = resolveRange(args, today, { defaultDays: 7, maxDays: 400, forward: true });
-    const events = await ctx.client.listEvents(
-      ctx.athleteId,
-      { ...range, ...(args.category ? { category: args.category } : {}) },
-      ctx.signal,
-    );
+    const page = args.cursor ? decodeCursor('list_events', args.cursor, Cursor) : undefined;
+    const range = page ? { oldest: page.o, newest: page.n } : resolveRange(args, await ctx.today(), { defaultDays: 7, maxDays: 400, forward: true });
+    const category = page ? page.c : args.category;
+    const events = await ctx.client.listEvents(ctx.athleteId, { ...range, ...(category ? { category } : {}) }, ctx.signal);
     events.sort((a, b) => a.start_date_local.localeCompare(b.start_date_local) || a.id - b.id);
-    return { range: `${range.oldest}..${range.newest}`, events: toTable(events, EVENT_COLUMNS) };
+    // Intervals.icu filters by date: a page may start part-way through a day, so skip what the
+    // previous page already returned of that first day.
+    const fromPage = page ? events.filter((e) => e.start_date_local.slice(0, 10) >= page.o) : events;
+    const rest = fromPage.slice(page?.skip ?? 0);
+    const shown = rest.slice(0, EVENTS_PAGE);
+    let next: string | undefined;
+    if (rest.length > shown.length) {
+      const lastDay = shown.at(-1)!.start_date_local.slice(0, 10);
+      const sameDay = shown.filter((e) => e.start_date_local.startsWith(lastDay)).length;
+      const carried = lastDay === range.oldest ? (page?.skip ?? 0) : 0;
+      next = encodeCursor('list_events', { o: lastDay, n: range.newest, ...(category ? { c: category } : {}), skip: carried + sameDay });
+    }
+    return { range: `${range.oldest}..${range.newest}`, events: toTable(shown, EVENT_COLUMNS), ...(next ? { next } : {}) };
   },
 });

@@ -277,7 +277,7 @@ describe('list_activities', () => {
     client.listActivities.mockResolvedValue(activities([RUN, SWIM, RIDE]));
     const r = await run(listActivities, {});
     expect(r.range).toBe('2026-01-07..2026-04-06');
-    expect(r).not.toHaveProperty('more');
+    expect(r).not.toHaveProperty('next');
     expect(r).not.toHaveProperty('note');
     expect(r.activities.columns).toEqual(['id', 'start', 'sport', 'name', 'moving', 'km', 'elev_m', 'load', 'if_pct', 'avg_w', 'np_w', 'avg_hr', 'pace']);
     expect(rowsOf(r.activities)).toStrictEqual([
@@ -351,25 +351,25 @@ describe('list_activities', () => {
     expect(rows[0]!.strava).toBeNull();
   });
 
-  it('sets more when upstream returns more than the limit, and shows only limit rows', async () => {
+  it('returns a next cursor when upstream has more than the limit, and shows only limit rows', async () => {
     client.listActivities.mockResolvedValue(activities([RUN, SWIM, RIDE]));
     const r = await run(listActivities, { limit: 2 });
     expect(client.listActivities.mock.calls[0]![1]).toEqual({ oldest: '2026-01-07', newest: '2026-04-06T23:59:59', limit: 3 });
-    expect(r.more).toBe(true);
+    expect(typeof r.next).toBe('string');
     expect(r.activities.rows.map((row) => row[0])).toEqual(['i1003', 'i1001']);
   });
 
-  it('does not set more when exactly limit rows come back', async () => {
+  it('returns no cursor when exactly limit rows come back', async () => {
     client.listActivities.mockResolvedValue(activities([RUN, SWIM]));
     const r = await run(listActivities, { limit: 2 });
-    expect(r).not.toHaveProperty('more');
+    expect(r).not.toHaveProperty('next');
     expect(r.activities.rows).toHaveLength(2);
   });
 
   it('a Strava stub cut off by the limit does not add the note', async () => {
     client.listActivities.mockResolvedValue(activities([RUN, SWIM, STUB]));
     const r = await run(listActivities, { limit: 2 });
-    expect(r.more).toBe(true);
+    expect(typeof r.next).toBe('string');
     expect(r).not.toHaveProperty('note');
     expect(r.activities.columns).not.toContain('strava');
   });
@@ -381,7 +381,7 @@ describe('list_activities', () => {
     expect(params).toStrictEqual({ oldest: '2026-01-07', newest: '2026-04-06T23:59:59' });
     expect(params).not.toHaveProperty('limit');
     expect(r.activities.rows.map((row) => row[0])).toEqual(['i1000']);
-    expect(r.more).toBe(true);
+    expect(typeof r.next).toBe('string');
     expect(r).not.toHaveProperty('note'); // stubs have no type and never match a sport
   });
 
@@ -389,7 +389,7 @@ describe('list_activities', () => {
     client.listActivities.mockResolvedValue(activities([RUN, STUB]));
     const r = await run(listActivities, { sport: 'Swim' });
     expect(r.activities).toEqual({ columns: [], rows: [] });
-    expect(r).not.toHaveProperty('more');
+    expect(r).not.toHaveProperty('next');
   });
 
   describe('input schema', () => {
@@ -1078,5 +1078,37 @@ describe('every read tool', () => {
   it('the sample profile parses', () => {
     const a: Athlete = AthleteSchema.parse(PROFILE);
     expect(a.sportSettings).toHaveLength(4);
+  });
+});
+
+describe('list_events pagination', () => {
+  it('pages a crowded range with a cursor: every event once, even when a page ends mid-day', async () => {
+    // 70 events over 3 days (30, 25, 15), plus a multi-day note that started before the range.
+    const days = ['2026-04-10', '2026-04-11', '2026-04-12'];
+    const counts = [30, 25, 15];
+    const all = days.flatMap((d, i) =>
+      Array.from({ length: counts[i]! }, (_, k) => ({ id: 1000 * (i + 1) + k, category: 'NOTE', start_date_local: `${d}T00:00:00`, name: `n${k}` })),
+    );
+    const early = { id: 1, category: 'HOLIDAY', start_date_local: '2026-04-01T00:00:00', end_date_local: '2026-04-20T00:00:00', name: 'Holiday' };
+    client.listEvents.mockImplementation(async (_athlete, q) =>
+      events([early, ...all.filter((e) => e.start_date_local.slice(0, 10) >= q.oldest && e.start_date_local.slice(0, 10) <= q.newest)]),
+    );
+    const seen: unknown[] = [];
+    let next: string | undefined;
+    let pages = 0;
+    do {
+      const r = await run(listEvents, next ? { cursor: next } : { oldest: '2026-04-10', newest: '2026-04-12' });
+      seen.push(...r.events.rows.map((row) => row[0]));
+      next = r.next;
+      pages++;
+    } while (next && pages < 10);
+    expect(pages).toBe(2);
+    expect(seen).toEqual([1, ...all.map((e) => e.id)]);
+  });
+
+  it('refuses a cursor from another tool before any upstream call', async () => {
+    const wellnessCursor = Buffer.from(JSON.stringify({ t: 'get_wellness', o: '2026-04-01', n: '2026-04-30' })).toString('base64url');
+    await expect(run(listEvents, { cursor: wellnessCursor })).rejects.toThrow(/cursor/);
+    expect(client.listEvents).not.toHaveBeenCalled();
   });
 });

@@ -71,11 +71,23 @@ describe('tools against the fake Intervals.icu', () => {
     expect(r.note).toMatch(/not available through the Intervals\.icu API/);
   });
 
-  it('list_activities: sport filter and the more flag', async () => {
-    const r = await call<{ activities: Table; more?: boolean }>(stack.client, 'list_activities', { sport: 'Run', limit: 3 });
+  it('list_activities: sport filter, and the next cursor pages through without gaps or repeats', async () => {
+    const r = await call<{ activities: Table; next?: string }>(stack.client, 'list_activities', { sport: 'Run', limit: 3 });
     expect(r.activities.rows).toHaveLength(3);
     for (const s of col(r.activities, 'sport')) expect(String(s)).toMatch(/Run/);
-    expect(r.more).toBe(true);
+    expect(r.next).toBeDefined();
+
+    // Page through 30 days, 4 rows at a time: every activity once, in order.
+    const seen: unknown[] = [];
+    let next: string | undefined;
+    do {
+      const page: { activities: Table; next?: string } = await call(stack.client, 'list_activities', next ? { cursor: next, limit: 4 } : { oldest: '2026-10-26', limit: 4 });
+      seen.push(...col(page.activities, 'id'));
+      next = page.next;
+    } while (next);
+    const expected = athlete.activities.filter((a) => a.date >= '2026-10-26').map((a) => a.id);
+    expect(seen).toEqual(expected);
+    expect(await callError(stack.client, 'list_activities', { cursor: 'bogus' })).toMatch(/cursor/);
   });
 
   it('get_activity: one activity with its intervals', async () => {
@@ -107,6 +119,16 @@ describe('tools against the fake Intervals.icu', () => {
     const row = r.days.rows.at(-1)!;
     if (today.restingHR != null) expect(row[r.days.columns.indexOf('rhr')]).toBe(today.restingHR);
     for (const v of col(r.days, 'mood')) if (v !== null) expect(v).toMatch(/^[1-4] (great|good|ok|grumpy)$/);
+  });
+
+  it('get_wellness: a long range comes in 31-day pages joined by the next cursor', async () => {
+    const first = await call<{ range: string; days: Table; next?: string }>(stack.client, 'get_wellness', { oldest: '2026-09-01' });
+    expect(first.range).toBe('2026-09-01..2026-10-01');
+    const second = await call<{ range: string; days: Table; next?: string }>(stack.client, 'get_wellness', { cursor: first.next });
+    expect(second.range).toBe('2026-10-02..2026-11-01');
+    const third = await call<{ range: string; next?: string }>(stack.client, 'get_wellness', { cursor: second.next });
+    expect(third.range).toBe('2026-11-02..2026-11-24');
+    expect(third.next).toBeUndefined();
   });
 
   it('get_fitness: 90 days of CTL/ATL/form equal to the fake, plus the projection', async () => {
