@@ -2,7 +2,7 @@ import * as z from 'zod';
 import { IntervalsError } from '../intervals/errors.js';
 import { isStravaStub, type Athlete, type FullActivity, type SportSettings } from '../intervals/schemas.js';
 import { pace, round } from './format.js';
-import { activityId } from './params.js';
+import { activityId, wholeIn } from './params.js';
 import { downsample, sportFamily, summariseStreams, type SportFamily, type Thresholds } from './stream-analysis.js';
 import { Fields } from './table.js';
 import { defineTool, READ, type ToolContext } from './tool.js';
@@ -128,10 +128,7 @@ export default defineTool({
       .refine((a) => a.length >= 1 && a.length <= 20 && a.every((t) => /^[a-z][a-z0-9_]*$/i.test(t)), 'must be 1 to 20 stream type names like watts, heartrate, temp')
       .optional(),
     // Bounds as a refinement: validated the same, but not spelled out in the catalogue.
-    points: z
-      .number()
-      .refine((n) => Number.isInteger(n) && n >= 1 && n <= MAX_POINTS, `must be a whole number from 1 to ${MAX_POINTS}`)
-      .default(120),
+    points: wholeIn(1, MAX_POINTS).default(120),
   }),
   // Loose: the description documents the shape (activity_id, points, every_s, series table, summary).
   output: Fields,

@@ -3,7 +3,7 @@ import { isStravaStub } from '../intervals/schemas.js';
 import { ACTIVITY_COLUMNS, matchesSport, STRAVA_NOTE } from './activity-row.js';
 import { cursorArg, decodeCursor, encodeCursor } from './cursor.js';
 import { resolveRange } from './dates.js';
-import { date, localDate } from './params.js';
+import { date, localDate, wholeIn } from './params.js';
 import { Table, toTable } from './table.js';
 import { defineTool, READ } from './tool.js';
 
@@ -27,10 +27,7 @@ export default defineTool({
   input: z.object({
     oldest: date().optional(),
     newest: date('default today').optional(),
-    limit: z
-      .number()
-      .refine((n) => Number.isInteger(n) && n >= 1 && n <= MAX_ACTIVITIES, `must be a whole number from 1 to ${MAX_ACTIVITIES}`)
-      .default(20),
+    limit: wholeIn(1, MAX_ACTIVITIES).default(20),
     sport: z.string().trim().optional().describe('Ride, Run, Swim… (VirtualRide counts as Ride)'),
     cursor: cursorArg,
   }),

@@ -21,3 +21,7 @@ export const activityId = z
 export const eventId = z.number().int().positive().describe('From list_events');
 
 export const dryRun = z.boolean().default(false).describe('Preview the exact change without writing');
+
+/** A whole number in [min, max], checked by a refinement so the catalogue shows just "number". */
+export const wholeIn = (min: number, max: number) =>
+  z.number().refine((n) => Number.isInteger(n) && n >= min && n <= max, `must be a whole number from ${min} to ${max}`);

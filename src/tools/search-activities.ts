@@ -3,6 +3,7 @@ import type { ActivitySearchResult } from '../intervals/schemas.js';
 import { localDateTime } from './dates.js';
 import { hms, km } from './format.js';
 import { Fields, toTable } from './table.js';
+import { wholeIn } from './params.js';
 import { defineTool, READ } from './tool.js';
 
 export const MAX_SEARCH = 100;
@@ -15,10 +16,7 @@ export default defineTool({
   athleteScoped: true,
   input: z.object({
     query: z.string().trim().refine((s) => s.length > 0 && s !== '#', 'must be a name substring or #tag'),
-    limit: z
-      .number()
-      .refine((n) => Number.isInteger(n) && n >= 1 && n <= MAX_SEARCH, `must be a whole number from 1 to ${MAX_SEARCH}`)
-      .default(20),
+    limit: wholeIn(1, MAX_SEARCH).default(20),
   }),
   output: Fields,
   async handler(args, ctx) {
