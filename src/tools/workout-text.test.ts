@@ -61,12 +61,16 @@ describe('lintWorkoutText', () => {
     expect(r.estimated_secs).toBe(55 * 60);
   });
 
-  it('warns when a run or swim step uses m where metres are meant', () => {
+  it('refuses a run or swim step that uses m where metres are meant, and only warns for a ride', () => {
     const run = lintWorkoutText('- 400m 105% Pace\n- 1000m 95% Pace', 'Run');
-    expect(run.ok).toBe(true);
-    expect(run.warnings.map((w) => w.line)).toEqual([1, 2]);
-    expect(run.warnings[0]!.message).toBe('`400m` means 400 minutes; for metres write `400mtr`.');
-    expect(lintWorkoutText('- 50m Z2 Pace', 'Swim').warnings[0]!.message).toContain('`50mtr`');
+    expect(run.ok).toBe(false);
+    expect(run.errors.map((w) => w.line)).toEqual([1, 2]);
+    expect(run.errors[0]!.message).toBe('`400m` means 400 minutes; for metres write `400mtr` (if you really mean the time, write 6h40m).');
+    expect(lintWorkoutText('- 50m Z2 Pace', 'Swim').errors[0]!.message).toContain('`50mtr`');
+    expect(lintWorkoutText('- 6h40m Z1 Pace', 'Run').ok).toBe(true);
+    const ride = lintWorkoutText('- 300m 60%', 'Ride');
+    expect(ride.ok).toBe(true);
+    expect(ride.warnings[0]!.message).toBe('`300m` means 300 minutes; for metres write `300mtr`.');
     // A 2-hour endurance ride is plausible: no warning.
     expect(lintWorkoutText('- 120m 65%', 'Ride').warnings).toEqual([]);
   });

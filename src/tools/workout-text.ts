@@ -105,7 +105,14 @@ function lintStep(body: string, sport: SportKind, issue: (kind: 'error' | 'warni
   }
   const minutes = /^(\d+)m$/i.exec(token);
   if (minutes && Number(minutes[1]) >= METRE_SUSPECT[sport]) {
-    issue('warning', `\`${token}\` means ${minutes[1]} minutes; for metres write \`${minutes[1]}mtr\`.`);
+    // A run or swim step of hundreds of minutes is the classic metres mistake: writing it would put
+    // an absurd workout on the calendar, so it blocks the write. Someone who means it writes 6h40m.
+    const n = Number(minutes[1]);
+    const hm = `${Math.floor(n / 60)}h${n % 60 ? `${n % 60}m` : ''}`;
+    issue(
+      sport === 'ride' ? 'warning' : 'error',
+      `\`${token}\` means ${n} minutes; for metres write \`${n}mtr\`${sport === 'ride' ? '' : ` (if you really mean the time, write ${hm})`}.`,
+    );
   }
   const rest = tokens.slice(at + 1).join(' ');
   if (/\d:\d{2}(\s*-\s*\d+:\d{2})?\s*\/\s*(km|mi|100m|100y|500m|400m|250m)\b/i.test(rest) && !/\bpace\b/i.test(rest)) {

@@ -186,15 +186,17 @@ describe('create_event', () => {
     expect(eventById(r.event.id as number)!['workout_doc']).toBeNull();
   });
 
-  it('warns about `400m` in a run but writes it (it is valid syntax: 400 minutes)', async () => {
-    const r = await call<{ parsed: { dur: string }; warnings: string[] }>(stack.client, 'create_event', {
-      date: '2026-12-23',
-      sport: 'Run',
-      name: 'Track 400s',
-      text: '- 10m Z2\n\n4x\n- 400m 105% Pace\n- 90s Z1\n\n- 10m Z1',
-    });
-    expect(r.warnings[0]).toBe('line 4 `- 400m 105% Pace`: `400m` means 400 minutes; for metres write `400mtr`.');
-    expect(r.parsed.dur).toMatch(/^2\d:/); // 20 + 4 × 401.5 minutes
+  it('refuses `400m` in a run (400 minutes, almost surely meant as metres) before writing', async () => {
+    const { result, requests } = await upstream(() =>
+      callError(stack.client, 'create_event', {
+        date: '2026-12-23',
+        sport: 'Run',
+        name: 'Track 400s',
+        text: '- 10m Z2\n\n4x\n- 400m 105% Pace\n- 90s Z1\n\n- 10m Z1',
+      }),
+    );
+    expect(requests).toEqual([]);
+    expect(result).toContain('`400m` means 400 minutes; for metres write `400mtr`');
   });
 
   it('checks name and sport before writing', async () => {
