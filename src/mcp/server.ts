@@ -51,7 +51,7 @@ export function inputSchemaFor(tool: ToolDefinition, athleteIds: readonly string
           athlete_id: z
             .enum(athleteIds as [string, ...string[]])
             .optional()
-            .describe(`Athlete (coach mode), default ${athleteIds[0]}; see list_athletes`),
+            .describe(`Default ${athleteIds[0]}`),
         })
       : tool.input;
   return base.strict();
