@@ -10,7 +10,7 @@ import { defineTool, READ } from './tool.js';
 export const MAX_ACTIVITIES = 100;
 
 /** Next page: the same range and filter, up to (not including) the last row's start. */
-const Cursor = z.object({ o: localDate, before: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/), s: z.string().optional() });
+const Cursor = z.object({ o: localDate, b: z.string().regex(/^\d{4}-\d{2}-\d{2}T\d{2}:\d{2}:\d{2}$/), s: z.string().optional() });
 
 /** `2026-11-18T06:13:58` → `2026-11-18T06:13:57` (local time as a plain string, no time zone). */
 export function secondBefore(local: string): string {
@@ -39,9 +39,9 @@ export default defineTool({
   }),
   async handler(args, ctx) {
     const page = args.cursor ? decodeCursor('list_activities', args.cursor, Cursor) : undefined;
-    const range = page ? { oldest: page.o, newest: page.before.slice(0, 10) } : resolveRange(args, await ctx.today(), { defaultDays: 90, maxDays: 366 });
+    const range = page ? { oldest: page.o, newest: page.b.slice(0, 10) } : resolveRange(args, await ctx.today(), { defaultDays: 90, maxDays: 366 });
     const sport = page ? page.s : args.sport;
-    const newest = page ? page.before : `${range.newest}T23:59:59`;
+    const newest = page ? page.b : `${range.newest}T23:59:59`;
     // With a sport filter an upstream limit would cut before filtering, so filter the whole range.
     const fetchLimit = sport ? undefined : args.limit + 1;
     const all = await ctx.client.listActivities(
@@ -54,7 +54,7 @@ export default defineTool({
     const last = shown.at(-1)?.start_date_local;
     const next =
       filtered.length > args.limit && last
-        ? encodeCursor('list_activities', { o: range.oldest, before: secondBefore(last), ...(sport ? { s: sport } : {}) })
+        ? encodeCursor('list_activities', { o: range.oldest, b: secondBefore(last), ...(sport ? { s: sport } : {}) })
         : undefined;
     return {
       range: `${range.oldest}..${range.newest}`,

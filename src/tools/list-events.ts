@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { decodeCursor, encodeCursor, cursorArg } from './cursor.js';
+import { cursorArg, cursorList, decodeCursor, encodeCursor } from './cursor.js';
 import { resolveRange } from './dates.js';
 import { EVENT_COLUMNS, eventCategory } from './event-row.js';
 import { date, localDate } from './params.js';
@@ -9,7 +9,7 @@ import { defineTool, READ } from './tool.js';
 /** Rows per page; a longer range continues with `next`. */
 export const EVENTS_PAGE = 60;
 
-const Cursor = z.object({ o: localDate, n: localDate, c: z.array(eventCategory).optional(), skip: z.number().int().min(0) });
+const Cursor = z.object({ o: localDate, n: localDate, c: cursorList(eventCategory).optional(), skip: z.coerce.number().int().min(0) });
 
 export default defineTool({
   name: 'list_events',

@@ -1107,7 +1107,7 @@ describe('list_events pagination', () => {
   });
 
   it('refuses a cursor from another tool before any upstream call', async () => {
-    const wellnessCursor = Buffer.from(JSON.stringify({ t: 'get_wellness', o: '2026-04-01', n: '2026-04-30' })).toString('base64url');
+    const wellnessCursor = 'get_wellness:o=2026-04-01;n=2026-04-30';
     await expect(run(listEvents, { cursor: wellnessCursor })).rejects.toThrow(/cursor/);
     expect(client.listEvents).not.toHaveBeenCalled();
   });
