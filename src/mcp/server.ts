@@ -57,6 +57,18 @@ export function inputSchemaFor(tool: ToolDefinition, athleteIds: readonly string
   return base.strict();
 }
 
+const schemaCache = new WeakMap<McpDeps, Map<ToolDefinition, z.ZodObject>>();
+
+/** Each exposed tool's input schema, built once per configuration rather than on every request. */
+function inputSchemas(deps: McpDeps): Map<ToolDefinition, z.ZodObject> {
+  let map = schemaCache.get(deps);
+  if (!map) {
+    map = new Map(exposedTools(deps).map((t) => [t, inputSchemaFor(t, deps.athleteIds)]));
+    schemaCache.set(deps, map);
+  }
+  return map;
+}
+
 export function createMcpServer(deps: McpDeps, info: RequestInfo = {}): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: deps.version },
@@ -68,7 +80,7 @@ export function createMcpServer(deps: McpDeps, info: RequestInfo = {}): McpServe
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: inputSchemaFor(tool, deps.athleteIds),
+        inputSchema: inputSchemas(deps).get(tool)!,
         outputSchema: tool.output,
         annotations: tool.annotations,
       },
@@ -93,7 +105,7 @@ export function catalogue(deps: McpDeps): Tool[] {
       name: tool.name,
       title: tool.title,
       description: tool.description,
-      inputSchema: jsonSchema(inputSchemaFor(tool, deps.athleteIds), 'input'),
+      inputSchema: jsonSchema(inputSchemas(deps).get(tool)!, 'input'),
       outputSchema: shallow(jsonSchema(tool.output, 'output')),
       annotations: tool.annotations,
     }));
