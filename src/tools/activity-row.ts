@@ -1,14 +1,13 @@
 /** The compact activity columns shared by list_activities, get_activity and search results. */
 import { isStravaStub, type Activity, type FullActivity } from '../intervals/schemas.js';
 import { localDateTime } from './dates.js';
-import { hms, km, pace, round } from './format.js';
+import { hms, km, round } from './format.js';
+import { paceFor, sportFamily } from './sports.js';
 import type { Columns } from './table.js';
 
 export const STRAVA_NOTE =
   'Rows with strava=true came from Strava: not available through the Intervals.icu API (only id and date are known). Sync the device to Intervals.icu directly to see them.';
 
-const isSwim = (t: string | null | undefined) => !!t && /swim/i.test(t);
-const isRunLike = (t: string | null | undefined) => !!t && /run|walk|hike/i.test(t);
 const full = (a: Activity): FullActivity | undefined => (isStravaStub(a) ? undefined : (a as FullActivity));
 
 /** Units are in the names: moving h:mm:ss, km, elev_m, if_pct (% of threshold), W, bpm. */
@@ -25,11 +24,7 @@ export const ACTIVITY_COLUMNS: Columns<Activity> = {
   avg_w: (a) => full(a)?.icu_average_watts || undefined,
   np_w: (a) => full(a)?.icu_weighted_avg_watts || undefined,
   avg_hr: (a) => full(a)?.average_heartrate || undefined,
-  pace: (a) => {
-    const f = full(a);
-    if (!f) return undefined;
-    return isSwim(f.type) ? pace(f.average_speed, '100m') : isRunLike(f.type) ? pace(f.average_speed) : undefined;
-  },
+  pace: (a) => paceFor(full(a)?.average_speed, sportFamily(full(a)?.type)),
   strava: (a) => (isStravaStub(a) ? true : undefined),
 };
 

@@ -6,7 +6,7 @@
 import * as z from 'zod';
 import { InputError, IntervalsError } from '../intervals/errors.js';
 import type { Event } from '../intervals/schemas.js';
-import { addDays, daysBetween } from './dates.js';
+import { addDays, dayOf, daysBetween } from './dates.js';
 import { EVENT_COLUMNS, eventCategory as category, isUnparsed } from './event-row.js';
 import { localDate as day } from './params.js';
 import { hms } from './format.js';
@@ -90,7 +90,7 @@ export function eventBody(a: EventInput): Record<string, unknown> {
 
 /** A moved event keeps its time of day and its length in days (multi-day notes). */
 export function moveFields(e: Event, date: string): Record<string, string> {
-  const from = e.start_date_local.slice(0, 10);
+  const from = dayOf(e.start_date_local);
   const out: Record<string, string> = { start_date_local: `${date}${e.start_date_local.slice(10) || 'T00:00:00'}` };
   if (e.end_date_local && e.end_date_local.length >= 10) {
     out.end_date_local = `${addDays(e.end_date_local.slice(0, 10), daysBetween(from, date))}${e.end_date_local.slice(10)}`;
@@ -137,7 +137,7 @@ export function problemsError(problems: readonly string[]): InputError {
 /** `today` and later may change; earlier dates are history. */
 export const isPast = (date: string, today: string) => date < today;
 
-export const eventDate = (e: Event) => e.start_date_local.slice(0, 10);
+export const eventDate = (e: Event) => dayOf(e.start_date_local);
 
 /** `#123 RACE_A 2026-12-01 "Club 10k"`, for messages. */
 export const describeEvent = (e: Event) => `#${e.id} ${e.category} ${eventDate(e)}${e.name ? ` "${e.name}"` : ''}`;

@@ -68,6 +68,9 @@ export function resolveRange(
   return { oldest, newest };
 }
 
+/** The local date of a local date-time (`2026-11-23T07:12:00` → `2026-11-23`). */
+export const dayOf = (s: string | null | undefined) => (s ?? '').slice(0, 10);
+
 /** `2026-11-23T07:12:00` → `2026-11-23 07:12` (still local time, never converted). */
 export function localDateTime(s: string | null | undefined): string | undefined {
   if (!s) return undefined;

@@ -31,11 +31,6 @@ export const eventCategory = z
 /** A WORKOUT with text that Intervals.icu did not turn into structured steps. */
 export const isUnparsed = (e: Event) => e.category === 'WORKOUT' && !!e.description?.trim() && !e.workout_doc;
 
-/** Step count of a parsed workout (repeats counted once per block). */
-export function stepCount(e: Event): number | undefined {
-  const steps = (e.workout_doc as { steps?: unknown[] } | null | undefined)?.steps;
-  return Array.isArray(steps) ? steps.length : undefined;
-}
 
 export const EVENT_COLUMNS: Columns<Event> = {
   id: (e) => e.id,

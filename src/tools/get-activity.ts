@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { isStravaStub, type Activity, type FullActivity, type Interval } from '../intervals/schemas.js';
 import { ACTIVITY_COLUMNS, STRAVA_NOTE } from './activity-row.js';
-import { hms, km, pace, round } from './format.js';
+import { hms, km, round } from './format.js';
+import { paceFor, sportFamily } from './sports.js';
 import { activityId } from './params.js';
 import { Fields, Table, toRecord, toTable, type Columns } from './table.js';
 import { defineTool, READ } from './tool.js';
@@ -32,8 +33,7 @@ const DETAIL_COLUMNS: Columns<Activity> = {
 };
 
 export function intervalTable(intervals: readonly Interval[], sport: string | null | undefined): Table {
-  const swim = !!sport && /swim/i.test(sport);
-  const runLike = !!sport && /run|walk|hike/i.test(sport);
+  const family = sportFamily(sport);
   return toTable(intervals, {
     type: (i) => i.type,
     label: (i) => i.label,
@@ -46,7 +46,7 @@ export function intervalTable(intervals: readonly Interval[], sport: string | nu
     avg_hr: (i) => round(i.average_heartrate),
     max_hr: (i) => round(i.max_heartrate),
     cad: (i) => round(i.average_cadence),
-    pace: (i) => (swim ? pace(i.average_speed, '100m') : runLike ? pace(i.average_speed) : undefined),
+    pace: (i) => paceFor(i.average_speed, family),
     zone: (i) => i.zone,
     load: (i) => round(i.training_load),
   });

@@ -2,12 +2,12 @@ import * as z from 'zod';
 import type { SportSettings } from '../intervals/schemas.js';
 import { compact, pace, round } from './format.js';
 import { Fields } from './table.js';
+import { familyOfTypes } from './sports.js';
 import { defineTool, READ } from './tool.js';
 
 
 /** Per-sport thresholds; units in the names, zones as upper bounds. */
 export function summariseSport(s: SportSettings): Record<string, unknown> {
-  const swim = (s.types ?? []).some((t) => /swim/i.test(t));
   const nums = (a: readonly (number | null)[] | null | undefined) => a?.filter((x): x is number => x !== null);
   return compact({
     types: s.types ?? [],
@@ -16,7 +16,7 @@ export function summariseSport(s: SportSettings): Record<string, unknown> {
     w_prime_j: s.w_prime ?? undefined,
     lthr_bpm: s.lthr ?? undefined,
     max_hr_bpm: s.max_hr ?? undefined,
-    threshold_pace: pace(s.threshold_pace, swim ? '100m' : 'km'),
+    threshold_pace: pace(s.threshold_pace, familyOfTypes(s.types) === 'swim' ? '100m' : 'km'),
     power_zones_pct: nums(s.power_zones),
     hr_zones_bpm: nums(s.hr_zones),
     pace_zones_pct: nums(s.pace_zones),

@@ -5,6 +5,7 @@ import { addDays, daysBetween, resolveRange, type Range } from './dates.js';
 import { localDate as day } from './params.js';
 import { hms, round } from './format.js';
 import { Fields, type Cell } from './table.js';
+import { sportFamily } from './sports.js';
 import { defineTool, READ } from './tool.js';
 
 export const DEFAULT_DURATIONS = [5, 15, 30, 60, 300, 600, 1200, 3600];
@@ -12,7 +13,6 @@ export const DEFAULT_DISTANCES = [400, 1000, 5000, 10000];
 const DEFAULT_DAYS = 42;
 const MAX_DAYS = 3660;
 const MAX_DURATIONS = 20;
-/** A date without a per-field description (the tool description says YYYY-MM-DD once). */
 
 /** `5s`, `1m`, `20m`, `1h`, `1h30m`, or m:ss for odd durations. */
 export function durLabel(s: number): string {
@@ -80,7 +80,7 @@ export default defineTool({
     const kind = args.kind ?? 'power';
     const pace = kind === 'pace';
     const sport = args.sport ?? (pace ? 'Run' : 'Ride');
-    const swim = /swim/i.test(sport);
+    const swim = sportFamily(sport) === 'swim';
     const xs = [...new Set(args.durations ?? (pace ? DEFAULT_DISTANCES : DEFAULT_DURATIONS))].sort((x, y) => x - y);
     const specs = [`r.${a.oldest}.${a.newest}`, `r.${b.oldest}.${b.newest}`];
     const set = await ctx.client.getCurves(ctx.athleteId, kind, { type: sport, curves: specs }, ctx.signal);

@@ -3,7 +3,8 @@ import { IntervalsError } from '../intervals/errors.js';
 import { isStravaStub, type Athlete, type FullActivity, type SportSettings } from '../intervals/schemas.js';
 import { pace, round } from './format.js';
 import { activityId, wholeIn } from './params.js';
-import { downsample, sportFamily, summariseStreams, type SportFamily, type Thresholds } from './stream-analysis.js';
+import { sportFamily, type SportFamily } from './sports.js';
+import { downsample, summariseStreams, type Thresholds } from './stream-analysis.js';
 import { Fields } from './table.js';
 import { defineTool, READ, type ToolContext } from './tool.js';
 

@@ -1,15 +1,13 @@
 import * as z from 'zod';
 import { InputError } from '../intervals/errors.js';
 import { isStravaStub } from '../intervals/schemas.js';
-import { addDays, daysBetween, weekStart } from './dates.js';
-import { localDate as day } from './params.js';
+import { addDays, dayOf, daysBetween, weekStart } from './dates.js';
+import { localDate as day, wholeIn } from './params.js';
 import { MODEL_NOTE, formZone, point } from './fitness.js';
-import { round } from './format.js';
+import { hm, round } from './format.js';
 import { Fields, toTable } from './table.js';
 import { defineTool, READ } from './tool.js';
 import {
-  hm,
-  localDate,
   matchPlanned,
   pendingToday,
   plannedLoads,
@@ -23,7 +21,6 @@ import {
 } from './weekly-review.js';
 
 const MAX_AHEAD = 366;
-/** YYYY-MM-DD (the format is in the server instructions; no description keeps the catalogue short). */
 
 export const PROJECTION_MODEL = `${MODEL_NOTE} Projection: from today's values plus today's planned load not done yet, one step per day with the planned load of workouts and races (0 on other days); values are end of day.`;
 
@@ -35,7 +32,7 @@ export default defineTool({
   annotations: READ,
   athleteScoped: true,
   input: z.object({
-    weeks: z.number().refine((n) => Number.isInteger(n) && n >= 1 && n <= 12, 'must be a whole number from 1 to 12').default(4),
+    weeks: wholeIn(1, 12).default(4),
     end: day.optional(),
     project_to: day.optional(),
   }),
@@ -68,8 +65,8 @@ export default defineTool({
       ctx.client.listWellness(ctx.athleteId, { oldest: fitDates[0]!, newest: fitDates.at(-1)!, fields: ['id', 'ctl', 'atl'] }, ctx.signal),
     ]);
     const inSpan = (d: string) => d >= first && d <= spanEnd;
-    const activities = readable(acts).filter((a) => inSpan(localDate(a.start_date_local)));
-    const stubs = acts.filter((a) => isStravaStub(a) && inSpan(localDate(a.start_date_local))).length;
+    const activities = readable(acts).filter((a) => inSpan(dayOf(a.start_date_local)));
+    const stubs = acts.filter((a) => isStravaStub(a) && inSpan(dayOf(a.start_date_local))).length;
     const fit = new Map(wellness.filter((w) => w.ctl != null && w.atl != null).map((w) => [w.id, { ctl: w.ctl!, atl: w.atl! }]));
 
     const totals = weeklyTotals(activities);
@@ -79,7 +76,7 @@ export default defineTool({
       return { week, at, secs: ofWeek.reduce((n, t) => n + t.secs, 0), load: ofWeek.reduce((n, t) => n + t.load, 0), v: fit.get(at) };
     });
     const rows = matchPlanned(
-      events.filter((e) => inSpan(localDate(e.start_date_local))),
+      events.filter((e) => inSpan(dayOf(e.start_date_local))),
       activities,
       today,
     );

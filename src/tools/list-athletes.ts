@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { IntervalsError } from '../intervals/errors.js';
 import { isStravaStub, type FullActivity } from '../intervals/schemas.js';
-import { addDays, localDateTime, todayIn } from './dates.js';
+import { addDays, dayOf, todayIn } from './dates.js';
 import { formZone } from './fitness.js';
 import { round } from './format.js';
 import { Fields, toTable } from './table.js';
@@ -30,7 +30,7 @@ async function statusOf(id: string, ctx: ToolContext): Promise<Status> {
       id,
       name: athlete.name ?? undefined,
       ...(w?.ctl != null && w.atl != null ? { ctl: w.ctl, form: w.ctl - w.atl } : {}),
-      last: last ? [localDateTime(last.start_date_local)?.slice(0, 10), last.type, last.name].filter(Boolean).join(' ') : undefined,
+      last: last ? [dayOf(last.start_date_local), last.type, last.name].filter(Boolean).join(' ') : undefined,
     };
   } catch (err) {
     if (ctx.signal?.aborted) throw err;

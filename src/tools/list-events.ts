@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { cursorArg, cursorList, decodeCursor, encodeCursor } from './cursor.js';
-import { resolveRange } from './dates.js';
+import { dayOf, resolveRange } from './dates.js';
 import { EVENT_COLUMNS, eventCategory } from './event-row.js';
 import { date, localDate } from './params.js';
 import { Table, toTable } from './table.js';
@@ -33,12 +33,12 @@ export default defineTool({
     events.sort((a, b) => a.start_date_local.localeCompare(b.start_date_local) || a.id - b.id);
     // Intervals.icu filters by date: a page may start part-way through a day, so skip what the
     // previous page already returned of that first day.
-    const fromPage = page ? events.filter((e) => e.start_date_local.slice(0, 10) >= page.o) : events;
+    const fromPage = page ? events.filter((e) => dayOf(e.start_date_local) >= page.o) : events;
     const rest = fromPage.slice(page?.skip ?? 0);
     const shown = rest.slice(0, EVENTS_PAGE);
     let next: string | undefined;
     if (rest.length > shown.length) {
-      const lastDay = shown.at(-1)!.start_date_local.slice(0, 10);
+      const lastDay = dayOf(shown.at(-1)!.start_date_local);
       const sameDay = shown.filter((e) => e.start_date_local.startsWith(lastDay)).length;
       const carried = lastDay === range.oldest ? (page?.skip ?? 0) : 0;
       next = encodeCursor('list_events', { o: lastDay, n: range.newest, ...(category ? { c: category } : {}), skip: carried + sameDay });

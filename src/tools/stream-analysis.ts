@@ -7,6 +7,8 @@
  * 0 s). A step longer than MAX_GAP_S is a recording pause and counts as one nominal step, so the
  * total ("moving" seconds) matches the activity's moving time and pauses never land in a zone.
  */
+import { round } from './format.js';
+import { paceFor, type SportFamily } from './sports.js';
 
 export type Series = readonly (number | null | undefined)[];
 
@@ -219,11 +221,6 @@ export function zoneString(secs: readonly number[]): string {
 }
 
 /** `m:ss/km` (or `/100m`) from m/s. */
-function paceString(speed: number, per: 1000 | 100): string {
-  const s = Math.round(per / speed);
-  return `${Math.floor(s / 60)}:${String(s % 60).padStart(2, '0')}/${per === 1000 ? 'km' : '100m'}`;
-}
-
 export interface Thresholds {
   ftp?: number | undefined;
   /** Power zone upper bounds in % of FTP (999 = open). */
@@ -236,19 +233,6 @@ export interface Thresholds {
   paceZones?: readonly number[] | undefined;
 }
 
-export type SportFamily = 'ride' | 'run' | 'swim' | 'other';
-
-export function sportFamily(type: string | null | undefined): SportFamily {
-  if (!type) return 'other';
-  if (/ride|cycl|bike/i.test(type)) return 'ride';
-  if (/swim/i.test(type)) return 'swim';
-  if (/run|walk|hike/i.test(type)) return 'run';
-  return 'other';
-}
-
-const r0 = (v: number | undefined) => (v === undefined ? undefined : Math.round(v));
-const r1 = (v: number | undefined) => (v === undefined ? undefined : Math.round(v * 10) / 10);
-const r2 = (v: number | undefined) => (v === undefined ? undefined : Math.round(v * 100) / 100);
 
 /**
  * The summary get_streams returns, on full-resolution streams. Keys (present when computable):
@@ -269,15 +253,15 @@ export function summariseStreams(
 
   let np: number | undefined;
   if (hasWatts) {
-    out.avg_w = r0(timeWeightedMean(watts, dt));
+    out.avg_w = round(timeWeightedMean(watts, dt));
     np = normalisedPower(watts, dt);
-    out.np_w = r0(np);
+    out.np_w = round(np);
   }
   const avgHr = hasHr ? timeWeightedMean(hr, dt, (v) => v > 0) : undefined;
-  out.avg_hr = r0(avgHr);
+  out.avg_hr = round(avgHr);
   const avgSpeed = hasSpeed ? timeWeightedMean(velocity, dt) : undefined;
-  if (avgSpeed && family === 'ride') out.avg_kmh = r1(avgSpeed * 3.6);
-  if (avgSpeed && (family === 'run' || family === 'swim')) out.avg_pace = paceString(avgSpeed, family === 'swim' ? 100 : 1000);
+  if (avgSpeed && family === 'ride') out.avg_kmh = round(avgSpeed * 3.6, 1);
+  if (avgSpeed && (family === 'run' || family === 'swim')) out.avg_pace = paceFor(avgSpeed, family);
 
   if (hasWatts && th.ftp && th.powerZones?.length) {
     const ftp = th.ftp;
@@ -291,11 +275,11 @@ export function summariseStreams(
 
   if (hasHr && avgHr) {
     if (family === 'ride' && hasWatts) {
-      out.ef = r2(np !== undefined ? np / avgHr : undefined);
-      out.decoupling_pct = r1(decoupling(watts, hr, dt));
+      out.ef = round(np !== undefined ? np / avgHr : undefined, 2);
+      out.decoupling_pct = round(decoupling(watts, hr, dt), 1);
     } else if (family === 'run' && hasSpeed) {
-      out.ef = r2(avgSpeed !== undefined ? (avgSpeed * 60) / avgHr : undefined);
-      out.decoupling_pct = r1(decoupling(velocity, hr, dt));
+      out.ef = round(avgSpeed !== undefined ? (avgSpeed * 60) / avgHr : undefined, 2);
+      out.decoupling_pct = round(decoupling(velocity, hr, dt), 1);
     }
   }
   if (hr && hr.length) out.hr_dropout_s = Math.round(hrDropoutSeconds(hr, dt));

@@ -2,6 +2,7 @@ import * as z from 'zod';
 import { InputError } from '../intervals/errors.js';
 import type { SportSettings } from '../intervals/schemas.js';
 import { summariseSport } from './get-athlete.js';
+import { familyOfTypes } from './sports.js';
 import { Fields } from './table.js';
 import { defineTool, OVERWRITE } from './tool.js';
 
@@ -83,7 +84,7 @@ export default defineTool({
       const known = all.flatMap((s) => s.types ?? []);
       throw new InputError(`No sport settings hold "${args.sport}". Known types: ${known.join(', ') || 'none'}.`);
     }
-    const swim = (settings.types ?? []).some((t) => /swim/i.test(t));
+    const swim = familyOfTypes(settings.types) === 'swim';
     const body: Partial<SportSettings> = {};
     if (args.ftp !== undefined) body.ftp = args.ftp;
     if (args.indoor_ftp !== undefined) body.indoor_ftp = args.indoor_ftp;

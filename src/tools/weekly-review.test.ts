@@ -2,16 +2,16 @@ import { describe, expect, it } from 'vitest';
 import type { Event, FullActivity } from '../intervals/schemas.js';
 import { K_ATL, K_CTL } from './fitness.js';
 import {
-  hm,
   matchPlanned,
   pendingToday,
   plannedLoads,
   projectFitness,
-  sportFamily,
   summarise,
   weeklyTotals,
   withPending,
 } from './weekly-review.js';
+import { hm } from './format.js';
+import { sportLabel } from './sports.js';
 
 let nextId = 1;
 const ev = (date: string, type: string, load: number | null, extra: Partial<Event> = {}): Event => ({
@@ -38,13 +38,13 @@ const act = (date: string, type: string, load: number, extra: Partial<FullActivi
 
 const TODAY = '2026-11-24';
 
-describe('sportFamily and hm', () => {
+describe('sportLabel and hm', () => {
   it('groups activity types into families', () => {
-    expect(['Ride', 'VirtualRide', 'GravelRide', 'MountainBikeRide'].map(sportFamily)).toEqual(['Ride', 'Ride', 'Ride', 'Ride']);
-    expect(['Run', 'TrailRun', 'VirtualRun'].map(sportFamily)).toEqual(['Run', 'Run', 'Run']);
-    expect(['Swim', 'OpenWaterSwim'].map(sportFamily)).toEqual(['Swim', 'Swim']);
-    expect(sportFamily('WeightTraining')).toBe('WeightTraining');
-    expect(sportFamily(null)).toBe('Other');
+    expect(['Ride', 'VirtualRide', 'GravelRide', 'MountainBikeRide'].map(sportLabel)).toEqual(['Ride', 'Ride', 'Ride', 'Ride']);
+    expect(['Run', 'TrailRun', 'VirtualRun'].map(sportLabel)).toEqual(['Run', 'Run', 'Run']);
+    expect(['Swim', 'OpenWaterSwim'].map(sportLabel)).toEqual(['Swim', 'Swim']);
+    expect(sportLabel('WeightTraining')).toBe('WeightTraining');
+    expect(sportLabel(null)).toBe('Other');
   });
   it('formats h:mm', () => {
     expect(hm(0)).toBe('0:00');

@@ -3,30 +3,13 @@
  * sport, planned-versus-done matching, the compliance summary and the fitness projection.
  */
 import { isStravaStub, type Activity, type Event, type FullActivity } from '../intervals/schemas.js';
-import { addDays, weekStart } from './dates.js';
+import { addDays, dayOf, weekStart } from './dates.js';
 import { K_ATL, K_CTL, stepModel } from './fitness.js';
 import { round } from './format.js';
+import { sportLabel } from './sports.js';
 
 /** A done load below this share of the planned load makes the session `partial`. */
 export const PARTIAL_BELOW = 0.7;
-
-/** Sport family used for weekly totals and for matching (VirtualRide and GravelRide are Ride…). */
-export function sportFamily(type: string | null | undefined): string {
-  if (!type) return 'Other';
-  if (/ride|cyclocross|velomobile|handcycle/i.test(type)) return 'Ride';
-  if (/run/i.test(type)) return 'Run';
-  if (/swim/i.test(type)) return 'Swim';
-  return type;
-}
-
-/** Seconds → `h:mm`. */
-export function hm(secs: number | null | undefined): string | undefined {
-  if (secs === null || secs === undefined || !Number.isFinite(secs)) return undefined;
-  const m = Math.round(secs / 60);
-  return `${Math.floor(m / 60)}:${String(m % 60).padStart(2, '0')}`;
-}
-
-export const localDate = (s: string | null | undefined) => (s ?? '').slice(0, 10);
 
 /** Activities the API can read (Strava-synced stubs carry no type, time or load). */
 export const readable = (list: readonly Activity[]): FullActivity[] =>
@@ -45,8 +28,8 @@ export interface WeekSport {
 export function weeklyTotals(activities: readonly FullActivity[]): WeekSport[] {
   const by = new Map<string, WeekSport>();
   for (const a of activities) {
-    const week = weekStart(localDate(a.start_date_local));
-    const sport = sportFamily(a.type);
+    const week = weekStart(dayOf(a.start_date_local));
+    const sport = sportLabel(a.type);
     const key = `${week}|${sport}`;
     const t = by.get(key) ?? { week, sport, n: 0, secs: 0, meters: 0, load: 0 };
     t.n++;
@@ -80,7 +63,7 @@ const sum = (xs: readonly (number | null | undefined)[]) => {
 };
 
 function statusOf(event: Event, done: readonly FullActivity[], today: string): Status {
-  const date = localDate(event.start_date_local);
+  const date = dayOf(event.start_date_local);
   if (!done.length) return date < today ? 'missed' : 'upcoming';
   const planned = event.icu_training_load;
   const load = sum(done.map((a) => a.icu_training_load));
@@ -120,10 +103,10 @@ export function matchPlanned(
   for (const e of planned) {
     const done = doneFor.get(e.id)!;
     if (done.length) continue;
-    const date = localDate(e.start_date_local);
-    const family = sportFamily(e.type);
+    const date = dayOf(e.start_date_local);
+    const family = sportLabel(e.type);
     const candidates = activities.filter(
-      (a) => !used.has(a) && localDate(a.start_date_local) === date && sportFamily(a.type) === family,
+      (a) => !used.has(a) && dayOf(a.start_date_local) === date && sportLabel(a.type) === family,
     );
     if (!candidates.length) continue;
     const target = e.icu_training_load ?? 0;
@@ -136,8 +119,8 @@ export function matchPlanned(
   const rows: ComplianceRow[] = planned.map((e) => {
     const done = doneFor.get(e.id)!;
     return {
-      date: localDate(e.start_date_local),
-      sport: sportFamily(e.type),
+      date: dayOf(e.start_date_local),
+      sport: sportLabel(e.type),
       name: e.name ?? undefined,
       status: statusOf(e, done, today),
       event: e,
@@ -151,8 +134,8 @@ export function matchPlanned(
   for (const a of activities) {
     if (used.has(a)) continue;
     rows.push({
-      date: localDate(a.start_date_local),
-      sport: sportFamily(a.type),
+      date: dayOf(a.start_date_local),
+      sport: sportLabel(a.type),
       name: a.name ?? undefined,
       status: 'extra',
       done: [a],
@@ -212,7 +195,7 @@ export function plannedLoads(events: readonly Event[]): Map<string, number> {
   const loads = new Map<string, number>();
   for (const e of events) {
     if (!countsForFitness(e)) continue;
-    const d = localDate(e.start_date_local);
+    const d = dayOf(e.start_date_local);
     loads.set(d, (loads.get(d) ?? 0) + e.icu_training_load!);
   }
   return loads;
@@ -230,8 +213,8 @@ export interface ProjectedDay {
  * to today (the model is linear in the day's load, so that is `+ load × K` on today's values).
  */
 export function pendingToday(events: readonly Event[], activities: readonly FullActivity[], today: string): number {
-  const todays = events.filter((e) => localDate(e.start_date_local) === today && countsForFitness(e));
-  const acts = activities.filter((a) => localDate(a.start_date_local) === today);
+  const todays = events.filter((e) => dayOf(e.start_date_local) === today && countsForFitness(e));
+  const acts = activities.filter((a) => dayOf(a.start_date_local) === today);
   return matchPlanned(todays, acts, today, () => true)
     .filter((r) => r.status === 'upcoming')
     .reduce((n, r) => n + (r.plannedLoad ?? 0), 0);

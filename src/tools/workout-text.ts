@@ -14,6 +14,8 @@
  *   - any other line is a section header (`Warmup`, `Main set`, …)
  */
 
+import { sportFamily, type SportFamily } from './sports.js';
+
 export interface LintIssue {
   /** 1-based line number. */
   line: number;
@@ -82,15 +84,12 @@ function lengthHint(tokens: readonly string[]): string {
   return 'add one, e.g. `10m` (minutes), `30s`, `1h`, `400mtr`, `2km`';
 }
 
-type SportKind = 'ride' | 'swim' | 'other';
-const sportKind = (sport: string | null | undefined): SportKind =>
-  !sport ? 'other' : /swim/i.test(sport) ? 'swim' : /ride|bike|cycl/i.test(sport) ? 'ride' : 'other';
 
 /** Minutes from which `<n>m` is probably meant as metres. */
-const METRE_SUSPECT: Record<SportKind, number> = { swim: 50, other: 100, ride: 300 };
+const METRE_SUSPECT: Record<SportFamily, number> = { swim: 50, run: 100, other: 100, ride: 300 };
 
 /** Checks one step body (after `- `); returns the step length or pushes an error. */
-function lintStep(body: string, sport: SportKind, issue: (kind: 'error' | 'warning', message: string) => void): Length | null {
+function lintStep(body: string, sport: SportFamily, issue: (kind: 'error' | 'warning', message: string) => void): Length | null {
   const tokens = body.split(/\s+/).filter(Boolean);
   const at = tokens.findIndex((t) => parseLength(t) !== null);
   if (at < 0) {
@@ -128,7 +127,7 @@ function lintStep(body: string, sport: SportKind, issue: (kind: 'error' | 'warni
 }
 
 export function lintWorkoutText(text: string, sport?: string | null): LintResult {
-  const kind = sportKind(sport);
+  const kind = sportFamily(sport);
   const errors: LintIssue[] = [];
   const warnings: LintIssue[] = [];
   const lines = text.split(/\r?\n/);
