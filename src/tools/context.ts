@@ -33,7 +33,7 @@ export function createContextFactory(deps: ContextDeps): ContextFactory {
   };
   return (athleteId, signal) => {
     const id = athleteId ?? deps.athleteIds[0] ?? '0';
-    const athlete = () => profile(id);
+    const athlete = (other?: string) => profile(other ?? id);
     const timezone = async () => (await athlete()).timezone || 'UTC';
     return {
       client: deps.client,

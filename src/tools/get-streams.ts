@@ -74,7 +74,7 @@ async function ownerProfile(activity: FullActivity, ctx: ToolContext): Promise<A
   const profile = await ctx.athlete();
   const owner = activity.icu_athlete_id;
   if (!owner || owner === profile.id) return profile;
-  return ctx.athleteIds.includes(owner) ? ctx.client.getAthlete(owner, ctx.signal) : undefined;
+  return ctx.athleteIds.includes(owner) ? ctx.athlete(owner) : undefined;
 }
 
 const fmtBounds = (b: readonly number[]) => b.filter((x) => x < 999).join('/');

@@ -18,7 +18,7 @@ interface Status {
 
 async function statusOf(id: string, ctx: ToolContext): Promise<Status> {
   try {
-    const athlete = await ctx.client.getAthlete(id, ctx.signal);
+    const athlete = await ctx.athlete(id);
     const today = todayIn(athlete.timezone || 'UTC', ctx.now());
     const [wellness, acts] = await Promise.all([
       ctx.client.listWellness(id, { oldest: today, newest: today, fields: ['id', 'ctl', 'atl'] }, ctx.signal),

@@ -25,8 +25,8 @@ export interface ToolContext {
   client: IntervalsClient;
   /** The athlete this call is about: the `athlete_id` argument (coach mode) or the configured default. */
   athleteId: string;
-  /** The athlete's profile (time zone, thresholds), cached across calls. */
-  athlete(): Promise<Athlete>;
+  /** An athlete's profile (time zone, thresholds), cached across calls; default: this call's athlete. */
+  athlete(athleteId?: string): Promise<Athlete>;
   /** The athlete's IANA time zone; dates in and out are local to it. */
   timezone(): Promise<string>;
   /** Today's date in the athlete's time zone (YYYY-MM-DD). */
