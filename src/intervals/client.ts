@@ -411,7 +411,7 @@ export class IntervalsClient {
       } catch (err) {
         // A cancelled call (the MCP client gave up, or a deadline) rejects with the signal's reason,
         // which may be any value: it is a cancellation whatever it looks like, and never retried.
-        const mapped = opts.signal?.aborted ? cancelled(opts.what) : this.mapTransportError(err, opts.what);
+        const mapped = opts.signal?.aborted ? cancelled(opts.what) : this.mapTransportError(err, opts.what, !idempotent);
         const retryable = idempotent && mapped.kind === 'network';
         if (retryable && (await this.backoff(attempt, started, undefined, opts.signal, opts.what))) {
           this.logger?.debug({ method, path, attempt, err: mapped.message }, 'intervals retry after network error');
@@ -425,7 +425,7 @@ export class IntervalsClient {
       if (idempotent && RETRYABLE_STATUS.has(status) && (await this.backoff(attempt, started, retryAfterMs, opts.signal, opts.what))) {
         continue;
       }
-      throw this.mapStatus(status, text, opts.what, retryAfterMs);
+      throw this.mapStatus(status, text, opts.what, retryAfterMs, !idempotent);
     }
   }
 
@@ -473,7 +473,8 @@ export class IntervalsClient {
     return parsed.data;
   }
 
-  private mapStatus(status: number, text: string, what: string, retryAfterMs: number | undefined): IntervalsError {
+  /** `write`: the call changes data; its errors give no retry advice (only the caller knows if a retry is safe). */
+  private mapStatus(status: number, text: string, what: string, retryAfterMs: number | undefined, write: boolean): IntervalsError {
     const detail = upstreamDetail(text, this.secrets);
     if (status === 422 && detail && /strava/i.test(detail)) {
       return new IntervalsError(
@@ -482,17 +483,17 @@ export class IntervalsClient {
         status,
       );
     }
-    return errorForStatus(status, what, detail, retryAfterMs);
+    return errorForStatus(status, what, detail, retryAfterMs, write);
   }
 
-  private mapTransportError(err: unknown, what: string): IntervalsError {
+  private mapTransportError(err: unknown, what: string, write: boolean): IntervalsError {
     if (err instanceof IntervalsError) return err;
     const e = err as { name?: string; code?: string; message?: string };
     if (e?.name === 'AbortError' || e?.name === 'TimeoutError' || e?.code === 'UND_ERR_ABORTED') return cancelled(what);
     if (e?.code === 'UND_ERR_HEADERS_TIMEOUT' || e?.code === 'UND_ERR_BODY_TIMEOUT') {
       return new IntervalsError(
         'timeout',
-        `Intervals.icu did not answer within ${Math.round(this.timeoutMs / 1000)} s for ${what}. Try again, or ask for a shorter date range.`,
+        `Intervals.icu did not answer within ${Math.round(this.timeoutMs / 1000)} s for ${what}.${write ? '' : ' Try again, or ask for a shorter date range.'}`,
       );
     }
     const code = e?.code && RETRYABLE_CODES.has(e.code) ? e.code : (e?.code ?? 'unknown error');

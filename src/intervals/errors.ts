@@ -68,6 +68,8 @@ export function errorForStatus(
   what: string,
   detail: string | undefined,
   retryAfterMs: number | undefined,
+  /** A write: no "try again" advice, since whether a retry is safe depends on the write. */
+  write = false,
 ): IntervalsError {
   const d = detail ? ` Intervals.icu said: "${detail}".` : '';
   switch (true) {
@@ -97,7 +99,7 @@ export function errorForStatus(
     default:
       return new IntervalsError(
         'upstream',
-        `Intervals.icu failed (${status}) for ${what}.${d} This is on Intervals.icu's side; try again shortly.`,
+        `Intervals.icu failed (${status}) for ${what}.${d}${write ? '' : " This is on Intervals.icu's side; try again shortly."}`,
         status,
         retryAfterMs,
       );

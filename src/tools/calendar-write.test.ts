@@ -1,7 +1,8 @@
 import { describe, expect, it } from 'vitest';
 import { IntervalsError } from '../intervals/errors.js';
 import type { Event } from '../intervals/schemas.js';
-import { checkEvent, eventBody, guardWrite, moveFields, parsedSteps, problemsError, UNPARSED_WARNING, writtenEvent } from './calendar-write.js';
+import { checkEvent, eventBody, moveFields, parsedSteps, problemsError, UNPARSED_WARNING, writtenEvent } from './calendar-write.js';
+import { guardWrite } from './write-guard.js';
 import { lintWorkoutText } from './workout-text.js';
 
 const event = (e: Partial<Event>): Event => ({ id: 7, category: 'WORKOUT', start_date_local: '2026-12-01T00:00:00', ...e }) as Event;
@@ -90,13 +91,14 @@ describe('writtenEvent', () => {
 
 describe('guardWrite', () => {
   it('adds the may-or-may-not advice to upstream, network and timeout failures only', async () => {
-    const upstream = new IntervalsError('upstream', "Intervals.icu failed (502) for event 7. This is on Intervals.icu's side; try again shortly.", 502);
+    // The messages the client gives failed writes: no retry advice of its own.
+    const upstream = new IntervalsError('upstream', 'Intervals.icu failed (502) for event 7.', 502);
     await expect(guardWrite(() => Promise.reject(upstream))).rejects.toMatchObject({
       kind: 'upstream',
       status: 502,
       message: 'Intervals.icu failed (502) for event 7. The write may or may not have happened: check list_events before retrying.',
     });
-    const timeout = new IntervalsError('timeout', 'Intervals.icu did not answer within 30 s for event 7. Try again, or ask for a shorter date range.');
+    const timeout = new IntervalsError('timeout', 'Intervals.icu did not answer within 30 s for event 7.');
     await expect(guardWrite(() => Promise.reject(timeout), 'retry freely')).rejects.toMatchObject({
       message: 'Intervals.icu did not answer within 30 s for event 7. The write may or may not have happened: retry freely.',
     });

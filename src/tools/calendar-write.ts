@@ -4,7 +4,7 @@
  * what Intervals.icu stored, and the error advice for writes that failed half-way.
  */
 import * as z from 'zod';
-import { InputError, IntervalsError } from '../intervals/errors.js';
+import { InputError } from '../intervals/errors.js';
 import type { Event } from '../intervals/schemas.js';
 import { addDays, dayOf, daysBetween } from './dates.js';
 import { EVENT_COLUMNS, eventCategory as category, isUnparsed } from './event-row.js';
@@ -199,24 +199,4 @@ export function writtenEvent(e: Event, check?: LintResult): WrittenEvent {
   const warnings = parseWarnings(e, check);
   if (warnings.length) out.warnings = warnings;
   return out;
-}
-
-// ---------------------------------------------------------------- failed writes
-
-const UNCERTAIN = new Set(['upstream', 'network', 'timeout']);
-
-/**
- * Run one write. Writes are never retried (the client retries GETs only); when the outcome is
- * unknown (5xx, connection lost, timeout) the error says so and how to check before a retry.
- */
-export async function guardWrite<T>(write: () => Promise<T>, advice = 'check list_events before retrying'): Promise<T> {
-  try {
-    return await write();
-  } catch (err) {
-    if (err instanceof IntervalsError && UNCERTAIN.has(err.kind)) {
-      const base = err.message.replace(/\s*(This is on Intervals\.icu's side; )?[Tt]ry again shortly\.?/, '').replace(/\s*Try again, or ask for a shorter date range\./, '');
-      throw new IntervalsError(err.kind, `${base} The write may or may not have happened: ${advice}.`, err.status, err.retryAfterMs);
-    }
-    throw err;
-  }
 }

@@ -1,5 +1,6 @@
 import * as z from 'zod';
-import { checkEvent, eventBody, eventFields, externalId, flag, guardWrite, problemsError, SYNTAX_HINT, writtenEvent } from './calendar-write.js';
+import { checkEvent, eventBody, eventFields, externalId, flag, problemsError, SYNTAX_HINT, writtenEvent } from './calendar-write.js';
+import { guardWrite } from './write-guard.js';
 import { Fields } from './table.js';
 import { defineTool, WRITE } from './tool.js';
 

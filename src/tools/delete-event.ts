@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { InputError } from '../intervals/errors.js';
-import { describeEvent, eventDate, eventIdArg, flag, guardWrite, isPast } from './calendar-write.js';
+import { describeEvent, eventDate, eventIdArg, flag, isPast } from './calendar-write.js';
+import { guardWrite } from './write-guard.js';
 import { EVENT_COLUMNS } from './event-row.js';
 import { Fields, toRecord } from './table.js';
 import { defineTool, OVERWRITE } from './tool.js';

@@ -1,20 +1,8 @@
 import * as z from 'zod';
 import { InputError } from '../intervals/errors.js';
 import type { Event } from '../intervals/schemas.js';
-import {
-  checkEvent,
-  describeEvent,
-  eventDate,
-  eventIdArg,
-  flag,
-  guardWrite,
-  isPast,
-  moveFields,
-  plannedFields,
-  problemsError,
-  whole,
-  writtenEvent,
-} from './calendar-write.js';
+import { checkEvent, describeEvent, eventDate, eventIdArg, flag, isPast, moveFields, plannedFields, problemsError, whole, writtenEvent } from './calendar-write.js';
+import { guardWrite } from './write-guard.js';
 import { EVENT_COLUMNS } from './event-row.js';
 import { localDate as day } from './params.js';
 import { Fields, toRecord } from './table.js';

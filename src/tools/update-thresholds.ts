@@ -5,6 +5,7 @@ import { summariseSport } from './get-athlete.js';
 import { familyOfTypes } from './sports.js';
 import { Fields } from './table.js';
 import { defineTool, OVERWRITE } from './tool.js';
+import { guardWrite } from './write-guard.js';
 
 const PACE_RE = /^(\d{1,2}):([0-5]\d)(?:\s*\/\s*(km|mi|100m|100y|500m))?$/i;
 const PER_METERS: Record<string, number> = { km: 1000, mi: 1609.344, '100m': 100, '100y': 91.44, '500m': 500 };
@@ -100,7 +101,10 @@ export default defineTool({
     const recalc = args.recalc_hr_zones ?? !args.hr_zones;
     const before = summariseSport(settings);
     if (args.dry_run) return { dry_run: true, settings_id: settings.id, would_send: body, recalc_hr_zones: recalc, before };
-    const updated = await ctx.client.updateSportSettings(ctx.athleteId, settings.id, body, recalc, ctx.signal);
+    const updated = await guardWrite(
+      () => ctx.client.updateSportSettings(ctx.athleteId, settings.id!, body, recalc, ctx.signal),
+      'it sets the same values, so repeating it is safe',
+    );
     ctx.invalidate?.(ctx.athleteId);
     return { before, after: summariseSport(updated) };
   },

@@ -5,6 +5,7 @@ import { localDate } from './params.js';
 import { WELLNESS_COLUMNS } from './get-wellness.js';
 import { Fields, toRecord } from './table.js';
 import { defineTool, OVERWRITE } from './tool.js';
+import { guardWrite } from './write-guard.js';
 
 /** A check for one field's value: an error text, or undefined when the value is fine. */
 type Check = (v: unknown) => string | undefined;
@@ -123,7 +124,7 @@ export default defineTool({
     const before = await ctx.client.getWellness(ctx.athleteId, day, ctx.signal);
     const was = toRecord(before, WELLNESS_COLUMNS);
     if (args.dry_run) return { dry_run: true, would_send: body, before: was };
-    const after = await ctx.client.updateWellness(ctx.athleteId, day, body, ctx.signal);
+    const after = await guardWrite(() => ctx.client.updateWellness(ctx.athleteId, day, body, ctx.signal), 'it sets the same values, so repeating it is safe');
     const stored = toRecord(after, WELLNESS_COLUMNS);
     const changed: Record<string, [unknown, unknown]> = {};
     for (const k of new Set([...Object.keys(was), ...Object.keys(stored)])) {

@@ -1,19 +1,8 @@
 import * as z from 'zod';
 import { InputError } from '../intervals/errors.js';
 import type { Event } from '../intervals/schemas.js';
-import {
-  checkEvent,
-  eventBody,
-  eventFields,
-  externalId,
-  flag,
-  guardWrite,
-  issueText,
-  parsedSteps,
-  parseWarnings,
-  problemsError,
-  WRITTEN_COLUMNS,
-} from './calendar-write.js';
+import { checkEvent, eventBody, eventFields, externalId, flag, issueText, parsedSteps, parseWarnings, problemsError, WRITTEN_COLUMNS } from './calendar-write.js';
+import { guardWrite } from './write-guard.js';
 import { isUnparsed } from './event-row.js';
 import { Fields, toTable } from './table.js';
 import { defineTool, OVERWRITE } from './tool.js';
