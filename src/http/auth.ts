@@ -28,6 +28,7 @@ import {
 } from 'jose';
 import { ConfigError, type AuthConfig } from '../config.js';
 import type { Logger } from '../logger.js';
+import { jsonRpcError } from './guards.js';
 
 /** The verified caller, from the assertion's claims. Empty in AUTH_MODE=none. */
 export interface Identity {
@@ -163,11 +164,8 @@ export async function createAuthMiddleware(
 function forbidden(res: ExpressResponse, reason: string): void {
   if (res.headersSent) return;
   res.removeHeader('WWW-Authenticate');
-  res
-    .status(403)
-    .set('Cache-Control', 'no-store')
-    .type('application/json')
-    .send(JSON.stringify({ jsonrpc: '2.0', error: { code: -32001, message: `Forbidden: ${reason}` }, id: null }));
+  res.set('Cache-Control', 'no-store');
+  jsonRpcError(res, 403, -32001, `Forbidden: ${reason}`);
 }
 
 function identityFrom(payload: JWTPayload): Identity {
