@@ -12,7 +12,7 @@ import { IntervalsClient } from './intervals/client.js';
 import { createLogger, type Logger } from './logger.js';
 import { registerExtras } from './mcp/extras.js';
 import { exposedTools, type McpDeps } from './mcp/server.js';
-import { createContextFactory } from './tools/context.js';
+import { createContextFactory } from './tools/support/context.js';
 import { tools } from './tools/index.js';
 import { VERSION } from './version.js';
 

@@ -2,8 +2,8 @@
  * Reference texts served as MCP resources, so tool descriptions stay short: the model (or the user)
  * reads a guide only when it needs it.
  */
-import { EVENT_CATEGORIES, type EventCategory } from '../tools/event-row.js';
-import { describeScales } from '../tools/scales.js';
+import { EVENT_CATEGORIES, type EventCategory } from '../domain/events.js';
+import { describeScales } from '../domain/scales.js';
 
 export interface GuideResource {
   name: string;

@@ -11,8 +11,8 @@ import * as z from 'zod';
 import type { IntervalsClient } from '../intervals/client.js';
 import { InputError, IntervalsError } from '../intervals/errors.js';
 import { createLogger } from '../logger.js';
-import type { ContextFactory } from '../tools/context.js';
-import { defineTool, READ, WRITE, type AnyTool, type ToolContext } from '../tools/tool.js';
+import type { ContextFactory } from '../tools/support/context.js';
+import { defineTool, READ, WRITE, type AnyTool, type ToolContext } from '../tools/support/tool.js';
 import { catalogue, createMcpServer, type McpDeps } from './server.js';
 
 const NOW = new Date('2026-04-06T12:00:00Z');

@@ -8,8 +8,8 @@ import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ListToolsRequestSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
 import * as z from 'zod';
 import type { Logger } from '../logger.js';
-import type { ContextFactory } from '../tools/context.js';
-import type { AnyTool as ToolDefinition } from '../tools/tool.js';
+import type { ContextFactory } from '../tools/support/context.js';
+import type { AnyTool as ToolDefinition } from '../tools/support/tool.js';
 import { describeError, fail, ok, type ToolResult } from './results.js';
 
 export const SERVER_NAME = 'intervals-mcp';

@@ -1,10 +1,10 @@
 import * as z from 'zod';
 import { InputError } from '../intervals/errors.js';
-import { describeEvent, eventDate, eventIdArg, flag, isPast } from './calendar-write.js';
-import { guardWrite } from './write-guard.js';
-import { EVENT_COLUMNS } from './event-row.js';
-import { Fields, toRecord } from './table.js';
-import { defineTool, OVERWRITE } from './tool.js';
+import { describeEvent, eventDate, eventIdArg, flag, isPast } from './support/calendar-write.js';
+import { guardWrite } from './support/write-guard.js';
+import { EVENT_COLUMNS } from './support/event-row.js';
+import { Fields, toRecord } from './support/table.js';
+import { defineTool, OVERWRITE } from './support/tool.js';
 
 export default defineTool({
   name: 'delete_event',

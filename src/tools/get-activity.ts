@@ -1,11 +1,11 @@
 import * as z from 'zod';
 import { isStravaStub, type Activity, type FullActivity, type Interval } from '../intervals/schemas.js';
-import { ACTIVITY_COLUMNS, STRAVA_NOTE } from './activity-row.js';
-import { hms, km, round } from './format.js';
-import { paceFor, sportFamily } from './sports.js';
-import { activityId } from './params.js';
-import { Fields, Table, toRecord, toTable, type Columns } from './table.js';
-import { defineTool, READ } from './tool.js';
+import { ACTIVITY_COLUMNS, STRAVA_NOTE } from './support/activity-row.js';
+import { hms, km, round } from '../domain/format.js';
+import { paceFor, sportFamily } from '../domain/sports.js';
+import { activityId } from './support/params.js';
+import { Fields, Table, toRecord, toTable, type Columns } from './support/table.js';
+import { defineTool, READ } from './support/tool.js';
 
 const f = (a: Activity) => a as FullActivity;
 

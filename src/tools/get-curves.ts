@@ -1,12 +1,12 @@
 import * as z from 'zod';
 import { InputError } from '../intervals/errors.js';
 import type { DataCurve } from '../intervals/schemas.js';
-import { addDays, daysBetween, resolveRange, type Range } from './dates.js';
-import { localDate as day } from './params.js';
-import { hms, round } from './format.js';
-import { Fields, type Cell } from './table.js';
-import { sportFamily } from './sports.js';
-import { defineTool, READ } from './tool.js';
+import { addDays, daysBetween, resolveRange, type Range } from '../domain/dates.js';
+import { localDate as day } from './support/params.js';
+import { hms, round } from '../domain/format.js';
+import { Fields, type Cell } from './support/table.js';
+import { sportFamily } from '../domain/sports.js';
+import { defineTool, READ } from './support/tool.js';
 
 export const DEFAULT_DURATIONS = [5, 15, 30, 60, 300, 600, 1200, 3600];
 export const DEFAULT_DISTANCES = [400, 1000, 5000, 10000];

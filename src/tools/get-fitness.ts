@@ -1,10 +1,10 @@
 import * as z from 'zod';
-import { addDays, resolveRange } from './dates.js';
-import { MODEL_NOTE, Point, point, series, Series } from './fitness.js';
-import { round } from './format.js';
-import { Fields } from './table.js';
-import { date } from './params.js';
-import { defineTool, READ } from './tool.js';
+import { addDays, resolveRange } from '../domain/dates.js';
+import { MODEL_NOTE, point, series } from '../domain/fitness.js';
+import { round } from '../domain/format.js';
+import { Fields } from './support/table.js';
+import { date } from './support/params.js';
+import { defineTool, READ } from './support/tool.js';
 
 
 const PROJECTION_DAYS = 28;
@@ -21,12 +21,12 @@ export default defineTool({
     newest: date('future = projection end').optional(),
   }),
   output: z.object({
-    current: Point.optional(),
+    current: Fields.optional(),
     change_7d: Fields.optional(),
     change_28d: Fields.optional(),
-    daily: Series,
+    daily: Fields,
     projected_from: z.string().optional(),
-    projection_end: Point.optional(),
+    projection_end: Fields.optional(),
     model: z.string(),
   }),
   async handler(args, ctx) {

@@ -1,12 +1,12 @@
 import * as z from 'zod';
 import { IntervalsError } from '../intervals/errors.js';
 import { isStravaStub, type Athlete, type FullActivity, type SportSettings } from '../intervals/schemas.js';
-import { pace, round } from './format.js';
-import { activityId, wholeIn } from './params.js';
-import { sportFamily, type SportFamily } from './sports.js';
-import { downsample, summariseStreams, type Thresholds } from './stream-analysis.js';
-import { Fields } from './table.js';
-import { defineTool, READ, type ToolContext } from './tool.js';
+import { pace, round } from '../domain/format.js';
+import { activityId, wholeIn } from './support/params.js';
+import { sportFamily, type SportFamily } from '../domain/sports.js';
+import { downsample, summariseStreams, type Thresholds } from '../domain/stream-analysis.js';
+import { Fields } from './support/table.js';
+import { defineTool, READ, type ToolContext } from './support/tool.js';
 
 export const MAX_POINTS = 1000;
 export const DEFAULT_STREAMS = ['watts', 'heartrate', 'cadence', 'velocity_smooth', 'altitude'] as const;

@@ -1,12 +1,12 @@
 import * as z from 'zod';
 import { InputError } from '../intervals/errors.js';
 import { isStravaStub } from '../intervals/schemas.js';
-import { addDays, dayOf, daysBetween, weekStart } from './dates.js';
-import { localDate as day, wholeIn } from './params.js';
-import { MODEL_NOTE, formZone, point } from './fitness.js';
-import { hm, round } from './format.js';
-import { Fields, toTable } from './table.js';
-import { defineTool, READ } from './tool.js';
+import { addDays, dayOf, daysBetween, weekStart } from '../domain/dates.js';
+import { localDate as day, wholeIn } from './support/params.js';
+import { MODEL_NOTE, formZone, point } from '../domain/fitness.js';
+import { hm, round } from '../domain/format.js';
+import { Fields, toTable } from './support/table.js';
+import { defineTool, READ } from './support/tool.js';
 import {
   matchPlanned,
   pendingToday,
@@ -18,7 +18,7 @@ import {
   withPending,
   type ComplianceRow,
   type WeekSport,
-} from './weekly-review.js';
+} from '../domain/weekly-review.js';
 
 const MAX_AHEAD = 366;
 

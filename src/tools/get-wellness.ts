@@ -1,41 +1,12 @@
 import * as z from 'zod';
 import type { Wellness } from '../intervals/schemas.js';
-import { addDays, resolveRange } from './dates.js';
-import { hm, round } from './format.js';
-import { cursorArg, decodeCursor, encodeCursor } from './cursor.js';
-import { date, localDate } from './params.js';
-import { labelScale } from './scales.js';
-import { Table, toTable, type Columns } from './table.js';
-import { defineTool, READ } from './tool.js';
+import { addDays, resolveRange } from '../domain/dates.js';
+import { cursorArg, decodeCursor, encodeCursor } from './support/cursor.js';
+import { date, localDate } from './support/params.js';
+import { WELLNESS_COLUMNS } from './support/wellness-row.js';
+import { Table, toTable } from './support/table.js';
+import { defineTool, READ } from './support/tool.js';
 
-/** Units in the names; subjective scores as "value label" on Intervals.icu's 1-4 scales. */
-export const WELLNESS_COLUMNS: Columns<Wellness> = {
-  date: (w) => w.id,
-  weight_kg: (w) => round(w.weight, 1),
-  rhr: (w) => w.restingHR,
-  hrv: (w) => round(w.hrv),
-  hrv_sdnn: (w) => round(w.hrvSDNN),
-  sleep: (w) => (w.sleepSecs ? hm(w.sleepSecs) : undefined),
-  sleep_score: (w) => round(w.sleepScore),
-  sleep_hr: (w) => round(w.avgSleepingHR),
-  sleep_q: (w) => labelScale('sleepQuality', w.sleepQuality),
-  soreness: (w) => labelScale('soreness', w.soreness),
-  fatigue: (w) => labelScale('fatigue', w.fatigue),
-  stress: (w) => labelScale('stress', w.stress),
-  mood: (w) => labelScale('mood', w.mood),
-  motivation: (w) => labelScale('motivation', w.motivation),
-  injury: (w) => labelScale('injury', w.injury),
-  hydration: (w) => labelScale('hydration', w.hydration),
-  readiness: (w) => round(w.readiness),
-  spo2: (w) => round(w.spO2, 1),
-  bp: (w) => (w.systolic && w.diastolic ? `${w.systolic}/${w.diastolic}` : undefined),
-  resp: (w) => round(w.respiration, 1),
-  steps: (w) => w.steps,
-  kcal_in: (w) => w.kcalConsumed,
-  body_fat: (w) => round(w.bodyFat, 1),
-  vo2max: (w) => round(w.vo2max, 1),
-  comments: (w) => w.comments?.trim() || undefined,
-};
 
 /** Does a record hold anything beyond its date (fitness fields aside)? */
 const hasWellness = (w: Wellness) => Object.entries(WELLNESS_COLUMNS).some(([k, get]) => k !== 'date' && get(w) != null);

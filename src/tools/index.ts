@@ -20,7 +20,7 @@ import listAthletes from './list-athletes.js';
 import listLibrary from './list-library.js';
 import updateThresholds from './update-thresholds.js';
 import updateWellness from './update-wellness.js';
-import type { AnyTool } from './tool.js';
+import type { AnyTool } from './support/tool.js';
 
 export const tools: readonly AnyTool[] = [
   getAthlete,

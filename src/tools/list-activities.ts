@@ -1,11 +1,11 @@
 import * as z from 'zod';
 import { isStravaStub } from '../intervals/schemas.js';
-import { ACTIVITY_COLUMNS, matchesSport, STRAVA_NOTE } from './activity-row.js';
-import { cursorArg, decodeCursor, encodeCursor } from './cursor.js';
-import { resolveRange } from './dates.js';
-import { date, localDate, wholeIn } from './params.js';
-import { Table, toTable } from './table.js';
-import { defineTool, READ } from './tool.js';
+import { ACTIVITY_COLUMNS, matchesSport, STRAVA_NOTE } from './support/activity-row.js';
+import { cursorArg, decodeCursor, encodeCursor } from './support/cursor.js';
+import { resolveRange } from '../domain/dates.js';
+import { date, localDate, wholeIn } from './support/params.js';
+import { Table, toTable } from './support/table.js';
+import { defineTool, READ } from './support/tool.js';
 
 export const MAX_ACTIVITIES = 100;
 

@@ -1,11 +1,11 @@
 import * as z from 'zod';
 import { IntervalsError } from '../intervals/errors.js';
 import { isStravaStub, type FullActivity } from '../intervals/schemas.js';
-import { addDays, dayOf, todayIn } from './dates.js';
-import { formZone } from './fitness.js';
-import { round } from './format.js';
-import { Fields, toTable } from './table.js';
-import { defineTool, READ, type ToolContext } from './tool.js';
+import { addDays, dayOf, todayIn } from '../domain/dates.js';
+import { formZone } from '../domain/fitness.js';
+import { round } from '../domain/format.js';
+import { Fields, toTable } from './support/table.js';
+import { defineTool, READ, type ToolContext } from './support/tool.js';
 
 interface Status {
   id: string;

@@ -1,10 +1,10 @@
 import * as z from 'zod';
-import { cursorArg, cursorList, decodeCursor, encodeCursor } from './cursor.js';
-import { dayOf, resolveRange } from './dates.js';
-import { EVENT_COLUMNS, eventCategory } from './event-row.js';
-import { date, localDate } from './params.js';
-import { Table, toTable } from './table.js';
-import { defineTool, READ } from './tool.js';
+import { cursorArg, cursorList, decodeCursor, encodeCursor } from './support/cursor.js';
+import { dayOf, resolveRange } from '../domain/dates.js';
+import { EVENT_COLUMNS, eventCategory } from './support/event-row.js';
+import { date, localDate } from './support/params.js';
+import { Table, toTable } from './support/table.js';
+import { defineTool, READ } from './support/tool.js';
 
 /** Rows per page; a longer range continues with `next`. */
 export const EVENTS_PAGE = 60;

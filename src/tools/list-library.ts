@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import type { Folder, Workout } from '../intervals/schemas.js';
-import { hms } from './format.js';
-import { Fields, toTable } from './table.js';
-import { defineTool, READ } from './tool.js';
+import { hms } from '../domain/format.js';
+import { Fields, toTable } from './support/table.js';
+import { defineTool, READ } from './support/tool.js';
 
 type Row = { folder: Folder; workout: Workout };
 

@@ -8,17 +8,17 @@ import * as z from 'zod';
 import type { IntervalsClient } from '../intervals/client.js';
 import { InputError } from '../intervals/errors.js';
 import { ActivitySchema, AthleteSchema, EventSchema, WellnessSchema, type Athlete } from '../intervals/schemas.js';
-import { STRAVA_NOTE } from './activity-row.js';
-import { createContextFactory } from './context.js';
-import { MODEL_NOTE } from './fitness.js';
+import { STRAVA_NOTE } from './support/activity-row.js';
+import { createContextFactory } from './support/context.js';
+import { MODEL_NOTE } from '../domain/fitness.js';
 import getActivity from './get-activity.js';
 import getAthlete from './get-athlete.js';
 import getFitness from './get-fitness.js';
 import getWellness from './get-wellness.js';
 import listActivities from './list-activities.js';
 import listEvents from './list-events.js';
-import type { Table } from './table.js';
-import type { ToolContext, ToolDefinition } from './tool.js';
+import type { Table } from './support/table.js';
+import type { ToolContext, ToolDefinition } from './support/tool.js';
 
 /** 20:00 on 2026-04-06 in Los Angeles (PDT, UTC-7): already the 7th in UTC. */
 const NOW = new Date('2026-04-07T03:00:00Z');

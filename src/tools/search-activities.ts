@@ -1,10 +1,10 @@
 import * as z from 'zod';
 import type { ActivitySearchResult } from '../intervals/schemas.js';
-import { localDateTime } from './dates.js';
-import { hms, km } from './format.js';
-import { Fields, toTable } from './table.js';
-import { wholeIn } from './params.js';
-import { defineTool, READ } from './tool.js';
+import { localDateTime } from '../domain/dates.js';
+import { hms, km } from '../domain/format.js';
+import { Fields, toTable } from './support/table.js';
+import { wholeIn } from './support/params.js';
+import { defineTool, READ } from './support/tool.js';
 
 export const MAX_SEARCH = 100;
 

@@ -1,12 +1,12 @@
 import * as z from 'zod';
 import { InputError } from '../intervals/errors.js';
 import type { Event } from '../intervals/schemas.js';
-import { checkEvent, describeEvent, eventDate, eventIdArg, flag, isPast, moveFields, plannedFields, problemsError, whole, writtenEvent } from './calendar-write.js';
-import { guardWrite } from './write-guard.js';
-import { EVENT_COLUMNS } from './event-row.js';
-import { localDate as day } from './params.js';
-import { Fields, toRecord } from './table.js';
-import { defineTool, OVERWRITE } from './tool.js';
+import { checkEvent, describeEvent, eventDate, eventIdArg, flag, isPast, moveFields, plannedFields, problemsError, whole, writtenEvent } from './support/calendar-write.js';
+import { guardWrite } from './support/write-guard.js';
+import { EVENT_COLUMNS } from './support/event-row.js';
+import { localDate as day } from './support/params.js';
+import { Fields, toRecord } from './support/table.js';
+import { defineTool, OVERWRITE } from './support/tool.js';
 
 /** Columns Intervals.icu recomputes from new workout text: unknown until it has parsed it. */
 const FROM_TEXT = ['dur', 'load', 'if_pct', 'km', 'unparsed'];

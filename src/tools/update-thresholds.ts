@@ -1,11 +1,11 @@
 import * as z from 'zod';
 import { InputError } from '../intervals/errors.js';
 import type { SportSettings } from '../intervals/schemas.js';
-import { summariseSport } from './get-athlete.js';
-import { familyOfTypes } from './sports.js';
-import { Fields } from './table.js';
-import { defineTool, OVERWRITE } from './tool.js';
-import { guardWrite } from './write-guard.js';
+import { summariseSport } from './support/sport-summary.js';
+import { familyOfTypes } from '../domain/sports.js';
+import { Fields } from './support/table.js';
+import { defineTool, OVERWRITE } from './support/tool.js';
+import { guardWrite } from './support/write-guard.js';
 
 const PACE_RE = /^(\d{1,2}):([0-5]\d)(?:\s*\/\s*(km|mi|100m|100y|500m))?$/i;
 const PER_METERS: Record<string, number> = { km: 1000, mi: 1609.344, '100m': 100, '100y': 91.44, '500m': 500 };

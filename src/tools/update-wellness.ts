@@ -1,11 +1,11 @@
 import * as z from 'zod';
 import { InputError } from '../intervals/errors.js';
-import { addDays } from './dates.js';
-import { localDate } from './params.js';
-import { WELLNESS_COLUMNS } from './get-wellness.js';
-import { Fields, toRecord } from './table.js';
-import { defineTool, OVERWRITE } from './tool.js';
-import { guardWrite } from './write-guard.js';
+import { addDays } from '../domain/dates.js';
+import { localDate } from './support/params.js';
+import { WELLNESS_COLUMNS } from './support/wellness-row.js';
+import { Fields, toRecord } from './support/table.js';
+import { defineTool, OVERWRITE } from './support/tool.js';
+import { guardWrite } from './support/write-guard.js';
 
 /** A check for one field's value: an error text, or undefined when the value is fine. */
 type Check = (v: unknown) => string | undefined;

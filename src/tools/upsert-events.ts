@@ -1,11 +1,11 @@
 import * as z from 'zod';
 import { InputError } from '../intervals/errors.js';
 import type { Event } from '../intervals/schemas.js';
-import { checkEvent, eventBody, eventFields, externalId, flag, issueText, parsedSteps, parseWarnings, problemsError, WRITTEN_COLUMNS } from './calendar-write.js';
-import { guardWrite } from './write-guard.js';
-import { isUnparsed } from './event-row.js';
-import { Fields, toTable } from './table.js';
-import { defineTool, OVERWRITE } from './tool.js';
+import { checkEvent, eventBody, eventFields, externalId, flag, issueText, parsedSteps, parseWarnings, problemsError, WRITTEN_COLUMNS } from './support/calendar-write.js';
+import { guardWrite } from './support/write-guard.js';
+import { isUnparsed } from './support/event-row.js';
+import { Fields, toTable } from './support/table.js';
+import { defineTool, OVERWRITE } from './support/tool.js';
 
 /** One event of the batch: create_event's fields plus the required external_id. Validated here. */
 const UpsertEvent = z.strictObject({ ...eventFields, external_id: externalId });

@@ -5,7 +5,7 @@
  */
 import { getEncoding } from 'js-tiktoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, weekStart } from '../../src/tools/dates.js';
+import { addDays, weekStart } from '../../src/domain/dates.js';
 import { SAMPLE_ATHLETE_ID, type ActivityRecord, type AthleteState, type Json } from '../fake-intervals/index.js';
 import { call, callError, startStack, TODAY, type Stack, col, rowsOf, type Table, useStack } from '../support/harness.js';
 

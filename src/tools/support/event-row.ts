@@ -1,27 +1,10 @@
 /** The compact calendar columns shared by list_events and the calendar write tools. */
 import * as z from 'zod';
-import type { Event } from '../intervals/schemas.js';
-import { localDateTime } from './dates.js';
-import { hms, km, round } from './format.js';
+import type { Event } from '../../intervals/schemas.js';
+import { localDateTime } from '../../domain/dates.js';
+import { hms, km, round } from '../../domain/format.js';
 import type { Columns } from './table.js';
-
-export const EVENT_CATEGORIES = [
-  'WORKOUT',
-  'RACE_A',
-  'RACE_B',
-  'RACE_C',
-  'NOTE',
-  'PLAN',
-  'HOLIDAY',
-  'SICK',
-  'INJURED',
-  'SET_EFTP',
-  'FITNESS_DAYS',
-  'SEASON_START',
-  'TARGET',
-  'SET_FITNESS',
-] as const;
-export type EventCategory = (typeof EVENT_CATEGORIES)[number];
+import { EVENT_CATEGORIES } from '../../domain/events.js';
 
 /** A category argument: checked by a refinement, so the JSON schema stays a bare string. */
 export const eventCategory = z

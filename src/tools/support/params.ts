@@ -1,6 +1,6 @@
 /** Parameter schemas shared by several tools, so each is described (and validated) the same way. */
 import * as z from 'zod';
-import { isValidDate } from './dates.js';
+import { isValidDate } from '../../domain/dates.js';
 
 /**
  * A local date, validated by one refinement (format and calendar) so its JSON schema is a bare

@@ -1,8 +1,8 @@
 /** The compact activity columns shared by list_activities, get_activity and search results. */
-import { isStravaStub, type Activity, type FullActivity } from '../intervals/schemas.js';
-import { localDateTime } from './dates.js';
-import { hms, km, round } from './format.js';
-import { paceFor, sportFamily } from './sports.js';
+import { isStravaStub, type Activity, type FullActivity } from '../../intervals/schemas.js';
+import { localDateTime } from '../../domain/dates.js';
+import { hms, km, round } from '../../domain/format.js';
+import { paceFor, sportFamily } from '../../domain/sports.js';
 import type { Columns } from './table.js';
 
 export const STRAVA_NOTE =

@@ -4,15 +4,15 @@
  * what Intervals.icu stored, and the error advice for writes that failed half-way.
  */
 import * as z from 'zod';
-import { InputError } from '../intervals/errors.js';
-import type { Event } from '../intervals/schemas.js';
-import { addDays, dayOf, daysBetween } from './dates.js';
+import { InputError } from '../../intervals/errors.js';
+import type { Event } from '../../intervals/schemas.js';
+import { addDays, dayOf, daysBetween } from '../../domain/dates.js';
 import { EVENT_COLUMNS, eventCategory as category, isUnparsed } from './event-row.js';
 import { localDate as day } from './params.js';
-import { hms } from './format.js';
+import { hms } from '../../domain/format.js';
 import type { Columns } from './table.js';
 import { toRecord } from './table.js';
-import { lintWorkoutText, type LintIssue, type LintResult } from './workout-text.js';
+import { lintWorkoutText, type LintIssue, type LintResult } from '../../domain/workout-text.js';
 
 export const NAME_MAX = 80;
 export const SYNTAX_HINT = 'syntax: resource intervals://workout-syntax';

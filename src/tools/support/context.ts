@@ -3,10 +3,10 @@
  * for a few minutes and shared by all requests, so a tool call costs one upstream request, not two;
  * concurrent misses share one in-flight fetch.
  */
-import type { IntervalsClient } from '../intervals/client.js';
-import { InputError } from '../intervals/errors.js';
-import type { Athlete } from '../intervals/schemas.js';
-import { todayIn } from './dates.js';
+import type { IntervalsClient } from '../../intervals/client.js';
+import { InputError } from '../../intervals/errors.js';
+import type { Athlete } from '../../intervals/schemas.js';
+import { todayIn } from '../../domain/dates.js';
 import type { ToolContext } from './tool.js';
 
 export interface ContextDeps {

@@ -1,5 +1,5 @@
 /** What every writing tool does when a write fails in a way that leaves its outcome unknown. */
-import { IntervalsError } from '../intervals/errors.js';
+import { IntervalsError } from '../../intervals/errors.js';
 
 const UNCERTAIN = new Set(['upstream', 'network', 'timeout']);
 

@@ -1,9 +1,9 @@
 import { describe, expect, it } from 'vitest';
-import { IntervalsError } from '../intervals/errors.js';
-import type { Event } from '../intervals/schemas.js';
+import { IntervalsError } from '../../intervals/errors.js';
+import type { Event } from '../../intervals/schemas.js';
 import { checkEvent, eventBody, moveFields, parsedSteps, problemsError, UNPARSED_WARNING, writtenEvent } from './calendar-write.js';
 import { guardWrite } from './write-guard.js';
-import { lintWorkoutText } from './workout-text.js';
+import { lintWorkoutText } from '../../domain/workout-text.js';
 
 const event = (e: Partial<Event>): Event => ({ id: 7, category: 'WORKOUT', start_date_local: '2026-12-01T00:00:00', ...e }) as Event;
 

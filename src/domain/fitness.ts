@@ -1,9 +1,7 @@
 /** Fitness (CTL), fatigue (ATL) and form (CTL − ATL): the shared model and its vocabulary. */
-import * as z from 'zod';
 import type { Wellness } from '../intervals/schemas.js';
 import { addDays } from './dates.js';
 import { round } from './format.js';
-import { Fields } from './table.js';
 
 export const MODEL_NOTE =
   'Fitness (CTL) and fatigue (ATL) are 42- and 7-day exponentially weighted averages of daily load; form = CTL - ATL.';
@@ -32,8 +30,6 @@ export type Point = {
   form: number;
   zone: string;
 };
-/** A day's values: {date, ctl, atl, form, zone}. */
-export const Point = Fields;
 
 export function point(date: string, ctl: number, atl: number): Point {
   const form = ctl - atl;
@@ -49,8 +45,6 @@ export type Series = {
   load: (number | null)[];
   ramp: (number | null)[];
 };
-/** {from, to, ctl[], atl[], form[], load[], ramp[]}: one value per day, null = no record. */
-export const Series = Fields;
 
 /** Daily series from `from` to `to` (inclusive), one value per day, null where no record exists. */
 export function series(byDate: Map<string, Wellness>, from: string, to: string): Series {
