@@ -1,7 +1,7 @@
 /**
  * The shape every tool has. Tool files import this support folder, the domain model (src/domain/),
- * zod and the Intervals.icu client; never another tool, and never the MCP SDK (src/mcp/ registers them in one loop), so handlers stay pure functions of
- * (arguments, context) and are tested without a server.
+ * zod and the Intervals.icu client; never another tool, and never the MCP SDK (src/mcp/ registers
+ * them in one loop), so handlers stay pure functions of (arguments, context), tested without a server.
  */
 import type * as z from 'zod';
 import type { IntervalsClient } from '../../intervals/client.js';
