@@ -43,6 +43,12 @@ describe('loadConfig defaults', () => {
       port: 8000,
       allowedHosts: ['localhost', '127.0.0.1', '[::1]'],
       allowedOrigins: [],
+      headersTimeoutMs: 10_000,
+      requestTimeoutMs: 30_000,
+      keepAliveTimeoutMs: 65_000,
+      maxConnections: 512,
+      drainMs: 8_000,
+      readinessCacheMs: 60_000,
     });
     expect(c.logLevel).toBe('info');
     expect(c.auth).toEqual({ mode: 'none', allowUnauthenticated: false });
@@ -377,5 +383,38 @@ describe('the returned config is frozen', () => {
       (c.intervals.athleteIds as string[]).push('i2');
     }).toThrow(TypeError);
     expect(c.intervals.apiKey).toBe(KEY);
+  });
+});
+
+describe('HTTP server lifecycle settings', () => {
+  it('parses explicit timeouts, the connection cap, the drain deadline and the readiness cache', () => {
+    const c = loadConfig({
+      ...base,
+      HTTP_HEADERS_TIMEOUT_MS: '5000',
+      HTTP_REQUEST_TIMEOUT_MS: '20000',
+      HTTP_KEEPALIVE_TIMEOUT_MS: '7000',
+      HTTP_MAX_CONNECTIONS: '64',
+      SHUTDOWN_DRAIN_MS: '3000',
+      READINESS_CACHE_MS: '15000',
+    });
+    expect(c.http).toMatchObject({
+      headersTimeoutMs: 5000,
+      requestTimeoutMs: 20000,
+      keepAliveTimeoutMs: 7000,
+      maxConnections: 64,
+      drainMs: 3000,
+      readinessCacheMs: 15000,
+    });
+  });
+
+  it('refuses out-of-range values, naming the variable', () => {
+    expect(configError({ ...base, HTTP_MAX_CONNECTIONS: '0' })).toMatch(/HTTP_MAX_CONNECTIONS/);
+    expect(configError({ ...base, SHUTDOWN_DRAIN_MS: '600000' })).toMatch(/SHUTDOWN_DRAIN_MS/);
+    expect(configError({ ...base, HTTP_KEEPALIVE_TIMEOUT_MS: 'soon' })).toMatch(/HTTP_KEEPALIVE_TIMEOUT_MS/);
+    expect(configError({ ...base, READINESS_CACHE_MS: '10' })).toMatch(/READINESS_CACHE_MS/);
+  });
+
+  it('refuses a headers timeout longer than the request timeout (the request timeout would never matter)', () => {
+    expect(configError({ ...base, HTTP_HEADERS_TIMEOUT_MS: '40000' })).toMatch(/HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS \(30000\)/);
   });
 });

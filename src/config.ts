@@ -42,6 +42,13 @@ const EnvSchema = z
     INTERVALS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(30_000),
     HOST: z.string().trim().min(1).default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65535).default(8000),
+    // HTTP server lifecycle (src/http/server.ts): Node's defaults hold a stalled request for minutes.
+    HTTP_HEADERS_TIMEOUT_MS: z.coerce.number().int().min(100).max(120_000).default(10_000),
+    HTTP_REQUEST_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(30_000),
+    HTTP_KEEPALIVE_TIMEOUT_MS: z.coerce.number().int().min(100).max(600_000).default(65_000),
+    HTTP_MAX_CONNECTIONS: z.coerce.number().int().min(1).max(100_000).default(512),
+    SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(100).max(120_000).default(8_000),
+    READINESS_CACHE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     READ_ONLY: flag,
     ALLOWED_HOSTS: list,
@@ -83,6 +90,13 @@ const EnvSchema = z
         });
       }
     }
+    if (env.HTTP_HEADERS_TIMEOUT_MS > env.HTTP_REQUEST_TIMEOUT_MS) {
+      ctx.addIssue({
+        code: 'custom',
+        path: ['HTTP_HEADERS_TIMEOUT_MS'],
+        message: `must not exceed HTTP_REQUEST_TIMEOUT_MS (${env.HTTP_REQUEST_TIMEOUT_MS})`,
+      });
+    }
     if (env.AUTH_MODE === 'none' && !isLoopback(env.HOST) && !env.ALLOW_UNAUTHENTICATED) {
       ctx.addIssue({
         code: 'custom',
@@ -119,6 +133,18 @@ export interface Config {
     readonly allowedHosts: readonly string[];
     /** Origins accepted when a request carries an Origin header. */
     readonly allowedOrigins: readonly string[];
+    /** A request whose headers have not all arrived after this long gets 408 and is closed. */
+    readonly headersTimeoutMs: number;
+    /** A request whose body has not fully arrived after this long gets 408 and is closed. */
+    readonly requestTimeoutMs: number;
+    /** An idle keep-alive connection is closed after this long. */
+    readonly keepAliveTimeoutMs: number;
+    /** Open connections beyond this are refused (closed at once). */
+    readonly maxConnections: number;
+    /** Shutdown: in-flight requests get this long, then a JSON-RPC error. Keep it below the orchestrator's grace. */
+    readonly drainMs: number;
+    /** /readyz reuses an Intervals.icu key check for this long. */
+    readonly readinessCacheMs: number;
   };
   readonly auth: AuthConfig;
   readonly logLevel: (typeof LOG_LEVELS)[number];
@@ -173,6 +199,12 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       port: e.PORT,
       allowedHosts: e.ALLOWED_HOSTS.length ? e.ALLOWED_HOSTS.map((h) => h.toLowerCase()) : defaultHosts,
       allowedOrigins: e.ALLOWED_ORIGINS,
+      headersTimeoutMs: e.HTTP_HEADERS_TIMEOUT_MS,
+      requestTimeoutMs: e.HTTP_REQUEST_TIMEOUT_MS,
+      keepAliveTimeoutMs: e.HTTP_KEEPALIVE_TIMEOUT_MS,
+      maxConnections: e.HTTP_MAX_CONNECTIONS,
+      drainMs: e.SHUTDOWN_DRAIN_MS,
+      readinessCacheMs: e.READINESS_CACHE_MS,
     },
     auth,
     logLevel: e.LOG_LEVEL,
