@@ -15,6 +15,12 @@ const flag = z
   .default('false')
   .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
+/** The same spellings, for a flag that is on unless switched off. */
+const flagOn = z
+  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
+  .default('true')
+  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+
 const list = z
   .string()
   .default('')
@@ -51,6 +57,8 @@ const EnvSchema = z
     READINESS_CACHE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
     READ_ONLY: flag,
+    /** MCP Apps (charts in the conversation): on unless APPS=false. */
+    APPS: flagOn,
     ALLOWED_HOSTS: list,
     ALLOWED_ORIGINS: list,
     AUTH_MODE: z.enum(['pomerium', 'none']).default('none'),
@@ -149,6 +157,8 @@ export interface Config {
   readonly auth: AuthConfig;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly readOnly: boolean;
+  /** MCP Apps views: UI metadata on their tools and the ui:// resources (APPS=false removes both). */
+  readonly apps: boolean;
 }
 
 export class ConfigError extends Error {
@@ -209,6 +219,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     auth,
     logLevel: e.LOG_LEVEL,
     readOnly: e.READ_ONLY,
+    apps: e.APPS,
   });
 }
 
