@@ -8,13 +8,9 @@ import type { Dispatcher } from 'undici';
 import type { Config } from './config.js';
 import { createApp } from './http/app.js';
 import { createAuthMiddleware } from './http/auth.js';
-import { IntervalsClient } from './intervals/client.js';
+import { buildDeps } from './deps.js';
 import { createLogger, type Logger } from './logger.js';
-import { registerExtras } from './mcp/extras.js';
-import { exposedTools, type McpDeps } from './mcp/server.js';
-import { createContextFactory } from './tools/support/context.js';
-import { tools } from './tools/index.js';
-import { VERSION } from './version.js';
+import { exposedTools } from './mcp/server.js';
 
 export interface StartOptions {
   logger?: Logger;
@@ -34,27 +30,11 @@ export interface RunningServer {
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const client = new IntervalsClient({
-    apiKey: config.intervals.apiKey,
-    baseUrl: config.intervals.baseUrl,
-    athleteId: config.intervals.athleteId,
-    timeoutMs: config.intervals.timeoutMs,
+  const { client, mcp } = buildDeps(config, {
     logger,
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+    ...(opts.now ? { now: opts.now } : {}),
   });
-  const mcp: McpDeps = {
-    tools,
-    contextFor: createContextFactory({
-      client,
-      athleteIds: config.intervals.athleteIds,
-      ...(opts.now ? { now: opts.now } : {}),
-    }),
-    athleteIds: config.intervals.athleteIds,
-    readOnly: config.readOnly,
-    logger,
-    version: VERSION,
-    extras: registerExtras,
-  };
   const auth = await createAuthMiddleware(config.auth, logger, opts.authNow ? { now: opts.authNow } : {});
   let draining = false;
   const app = createApp({ config, logger, mcp, auth, isReady: () => !draining });

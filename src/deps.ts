@@ -1,0 +1,55 @@
+/**
+ * The transport-independent half of the wiring: config → Intervals.icu client → tool context →
+ * the MCP dependencies. The HTTP server (src/main.ts) and the stdio server (src/stdio.ts) both build
+ * their servers from this, so the two transports expose the same tools, prompts, resources,
+ * READ_ONLY and coach mode by construction.
+ */
+import type { Dispatcher } from 'undici';
+import type { Config } from './config.js';
+import { IntervalsClient } from './intervals/client.js';
+import type { Logger } from './logger.js';
+import { registerExtras } from './mcp/extras.js';
+import type { McpDeps } from './mcp/server.js';
+import { createContextFactory } from './tools/support/context.js';
+import { tools } from './tools/index.js';
+import { VERSION } from './version.js';
+
+export interface DepsOptions {
+  logger: Logger;
+  /** Test hook: an undici dispatcher (mock agent) for every upstream request. */
+  dispatcher?: Dispatcher;
+  /** Test hook: the clock the tools use for "today". */
+  now?: () => Date;
+}
+
+export interface ServerDeps {
+  /** The one Intervals.icu client; close it when the server stops. */
+  client: IntervalsClient;
+  mcp: McpDeps;
+}
+
+export function buildDeps(config: Config, opts: DepsOptions): ServerDeps {
+  const { logger } = opts;
+  const client = new IntervalsClient({
+    apiKey: config.intervals.apiKey,
+    baseUrl: config.intervals.baseUrl,
+    athleteId: config.intervals.athleteId,
+    timeoutMs: config.intervals.timeoutMs,
+    logger,
+    ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+  });
+  const mcp: McpDeps = {
+    tools,
+    contextFor: createContextFactory({
+      client,
+      athleteIds: config.intervals.athleteIds,
+      ...(opts.now ? { now: opts.now } : {}),
+    }),
+    athleteIds: config.intervals.athleteIds,
+    readOnly: config.readOnly,
+    logger,
+    version: VERSION,
+    extras: registerExtras,
+  };
+  return { client, mcp };
+}
