@@ -48,7 +48,6 @@ const save = defineTool({
   title: 'Save a note',
   description: 'Write a note to the calendar.',
   annotations: WRITE,
-  writes: true,
   input: z.object({ note: z.string().max(10) }),
   output: z.object({ saved: z.boolean() }),
   async handler(args, ctx) {

@@ -36,10 +36,10 @@ export interface RequestInfo {
   requestId?: string | undefined;
 }
 
-/** Tools exposed under this configuration: READ_ONLY removes every writing tool; coach tools need coach mode. */
+/** Tools exposed under this configuration: READ_ONLY removes every tool whose annotations say it writes; coach tools need coach mode. */
 export function exposedTools(deps: Pick<McpDeps, 'tools' | 'readOnly' | 'athleteIds'>): readonly ToolDefinition[] {
   const coach = deps.athleteIds.length > 1;
-  return deps.tools.filter((t) => !(deps.readOnly && t.writes) && !(t.coachOnly && !coach));
+  return deps.tools.filter((t) => !(deps.readOnly && !t.annotations.readOnlyHint) && !(t.coachOnly && !coach));
 }
 
 /** The input schema as the client sees it: coach mode adds `athlete_id`; unknown keys are refused. */

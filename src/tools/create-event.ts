@@ -9,7 +9,6 @@ export default defineTool({
   title: 'Add event',
   description: `Add a workout (${SYNTAX_HINT}), note, race or target.`,
   annotations: WRITE,
-  writes: true,
   athleteScoped: true,
   input: z.object({ ...eventFields, external_id: externalId.optional(), dry_run: flag }),
   output: Fields,

@@ -11,7 +11,6 @@ export default defineTool({
   title: 'Delete event',
   description: 'Delete a future event (past: allow_past; races: allow_race). dry_run previews.',
   annotations: OVERWRITE,
-  writes: true,
   athleteScoped: true,
   input: z.object({ event_id: eventIdArg, allow_past: flag, allow_race: flag, dry_run: flag }),
   output: Fields,

@@ -1039,7 +1039,6 @@ describe('every read tool', () => {
     for (const t of all) {
       expect(t.name).toMatch(/^[a-z]+(_[a-z]+)+$/);
       expect(t.name.length).toBeLessThanOrEqual(24);
-      expect(t.writes).toBeFalsy();
       expect(t.annotations).toEqual({ readOnlyHint: true, destructiveHint: false, idempotentHint: true, openWorldHint: true });
     }
   });

@@ -16,7 +16,6 @@ export default defineTool({
   title: 'Change event',
   description: 'Edit or move (new date) an event; past ones need allow_past. dry_run previews.',
   annotations: OVERWRITE,
-  writes: true,
   athleteScoped: true,
   input: z.object({
     event_id: eventIdArg,

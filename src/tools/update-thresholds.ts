@@ -54,7 +54,6 @@ export default defineTool({
   description:
     "Set a sport's FTP W, LTHR/max HR bpm, threshold pace (4:30/km), zone upper bounds (% of threshold; HR bpm).",
   annotations: OVERWRITE,
-  writes: true,
   athleteScoped: true,
   input: z.object({
     sport: z.string().refine((s) => s.trim().length > 0, 'must name a sport'),

@@ -102,7 +102,6 @@ export default defineTool({
   title: 'Update wellness',
   description: "Change a day's wellness: only the fields in set; null clears one.",
   annotations: OVERWRITE,
-  writes: true,
   athleteScoped: true,
   input: z.object({
     date: localDate,

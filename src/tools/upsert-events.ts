@@ -16,7 +16,6 @@ export default defineTool({
   title: 'Plan events',
   description: 'Upsert ≤50 events by external_id (retry-safe); items as create_event.',
   annotations: OVERWRITE,
-  writes: true,
   athleteScoped: true,
   input: z.object({
     // Loose in tools/list (the fields are create_event's); every item is checked below.

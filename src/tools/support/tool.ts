@@ -51,9 +51,11 @@ export interface ToolDefinition<I extends z.ZodObject = z.ZodObject, O extends z
   title: string;
   /** When to use it, units and date formats; short: the whole catalogue is read by the model. */
   description: string;
+  /**
+   * All four hints, explicit. `readOnlyHint: false` is what makes a tool a write: it is left out
+   * under READ_ONLY=true and must take `dry_run` (the registry test checks both).
+   */
   annotations: ToolAnnotations;
-  /** Changes data on Intervals.icu: not registered when READ_ONLY=true. */
-  writes?: boolean;
   /** Takes the optional `athlete_id` argument in coach mode. */
   athleteScoped?: boolean;
   /** Only registered in coach mode (INTERVALS_ATHLETE_IDS set). */
@@ -69,5 +71,5 @@ export function defineTool<I extends z.ZodObject, O extends z.ZodObject>(def: To
 }
 
 /** A tool of any input/output shape, as the registry holds it. */
-// eslint-disable-next-line @typescript-eslint/no-explicit-any
+// biome-ignore lint/suspicious/noExplicitAny: the registry holds tools of every input/output type
 export type AnyTool = ToolDefinition<any, any>;
