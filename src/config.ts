@@ -246,8 +246,19 @@ function deepFreeze<T>(o: T): T {
  * Production entry: load `.env` (if present) into the process environment without overriding real
  * variables, then validate. dotenv is quiet so nothing reaches stdout before the logger.
  */
-export async function loadConfigFromProcess(): Promise<Config> {
+export async function loadConfigFromProcess(transport: 'http' | 'stdio' = 'http'): Promise<Config> {
   const dotenv = await import('dotenv');
   dotenv.config({ quiet: true });
-  return loadConfig(process.env);
+  return loadConfig(transport === 'stdio' ? withoutServerSettings(process.env) : process.env);
+}
+
+/**
+ * Settings of the HTTP listener and its authentication. A stdio server has neither, so it ignores
+ * them (a homelab `.env` in the working directory must not stop a local stdio start).
+ */
+export const SERVER_ONLY_VARIABLE =
+  /^(HOST|PORT|HTTP_\w+|SHUTDOWN_DRAIN_MS|READINESS_CACHE_MS|ALLOWED_(HOSTS|ORIGINS|EMAILS)|AUTH_MODE|ALLOW_UNAUTHENTICATED|POMERIUM_\w+)$/;
+
+export function withoutServerSettings(env: Record<string, string | undefined>): Record<string, string | undefined> {
+  return Object.fromEntries(Object.entries(env).filter(([k]) => !SERVER_ONLY_VARIABLE.test(k)));
 }
