@@ -6,19 +6,50 @@ import { InputError } from '../intervals/errors.js';
 
 const DAY_MS = 86_400_000;
 
+/** The earliest date any tool accepts: older than any Intervals.icu data. */
+export const MIN_DATE = '1990-01-01';
+/** How far ahead a date may lie (plans, races, projections): two years. */
+export const MAX_DAYS_AHEAD = 731;
+/**
+ * The most days one loop may step through. Every range a tool accepts is far shorter; this is the
+ * hard stop that keeps a bad range from blocking the event loop.
+ */
+export const MAX_LOOP_DAYS = 20 * 366;
+
 export function isValidDate(s: string): boolean {
   if (!/^\d{4}-\d{2}-\d{2}$/.test(s)) return false;
   const d = new Date(`${s}T00:00:00Z`);
   return !Number.isNaN(d.getTime()) && d.toISOString().slice(0, 10) === s;
 }
 
-/** Today's date in the given IANA time zone. */
-export function todayIn(timeZone: string, now: Date): string {
-  try {
-    return new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' }).format(now);
-  } catch {
-    return now.toISOString().slice(0, 10);
+/** The latest date any tool accepts, from the server's clock (a day of slack for time zones). */
+export const maxDate = (now: Date = new Date()) => addDays(now.toISOString().slice(0, 10), MAX_DAYS_AHEAD + 1);
+
+/** A real calendar date within the horizon every tool works in (MIN_DATE to two years ahead). */
+export function isDateInHorizon(s: string, now: Date = new Date()): boolean {
+  return isValidDate(s) && s >= MIN_DATE && s <= maxDate(now);
+}
+
+// One formatter per time zone: building an Intl.DateTimeFormat costs far more than using one.
+const formatters = new Map<string, Intl.DateTimeFormat | null>();
+
+function formatterFor(timeZone: string): Intl.DateTimeFormat | null {
+  let f = formatters.get(timeZone);
+  if (f === undefined) {
+    try {
+      f = new Intl.DateTimeFormat('en-CA', { timeZone, year: 'numeric', month: '2-digit', day: '2-digit' });
+    } catch {
+      f = null; // an unknown zone: UTC
+    }
+    if (formatters.size >= 256) formatters.clear();
+    formatters.set(timeZone, f);
   }
+  return f;
+}
+
+/** Today's date in the given IANA time zone (UTC for an unknown zone). */
+export function todayIn(timeZone: string, now: Date): string {
+  return formatterFor(timeZone)?.format(now) ?? now.toISOString().slice(0, 10);
 }
 
 export function addDays(date: string, n: number): string {
@@ -28,6 +59,19 @@ export function addDays(date: string, n: number): string {
 /** Whole days from a to b (b − a). */
 export function daysBetween(a: string, b: string): number {
   return Math.round((Date.parse(`${b}T00:00:00Z`) - Date.parse(`${a}T00:00:00Z`)) / DAY_MS);
+}
+
+/**
+ * Every `step`-th date from `from` through `to` (inclusive). Counts days instead of comparing
+ * strings (a year past 9999 sorts before it), and refuses more than MAX_LOOP_DAYS of them.
+ */
+export function datesFrom(from: string, to: string, step = 1): string[] {
+  const span = daysBetween(from, to);
+  if (!Number.isFinite(span)) throw new InputError(`${from}..${to} is not a date range.`);
+  if (span > MAX_LOOP_DAYS) throw new InputError(`${from}..${to} is longer than ${MAX_LOOP_DAYS} days.`);
+  const out: string[] = [];
+  for (let i = 0; i <= span; i += step) out.push(addDays(from, i));
+  return out;
 }
 
 /** Monday of the ISO week that holds `date`. */

@@ -1,6 +1,6 @@
 /** Fitness (CTL), fatigue (ATL) and form (CTL − ATL): the shared model and its vocabulary. */
 import type { Wellness } from '../intervals/schemas.js';
-import { addDays } from './dates.js';
+import { datesFrom } from './dates.js';
 import { round } from './format.js';
 
 export const MODEL_NOTE =
@@ -49,7 +49,7 @@ export type Series = {
 /** Daily series from `from` to `to` (inclusive), one value per day, null where no record exists. */
 export function series(byDate: Map<string, Wellness>, from: string, to: string): Series {
   const s: Series = { from, to, ctl: [], atl: [], form: [], load: [], ramp: [] };
-  for (let d = from; d <= to; d = addDays(d, 1)) {
+  for (const d of datesFrom(from, to)) {
     const w = byDate.get(d);
     const ok = w?.ctl != null && w.atl != null;
     s.ctl.push(ok ? round(w!.ctl)! : null);

@@ -3,7 +3,7 @@
  * sport, planned-versus-done matching, the compliance summary and the fitness projection.
  */
 import { isStravaStub, type Activity, type Event, type FullActivity } from '../intervals/schemas.js';
-import { addDays, dayOf, weekStart } from './dates.js';
+import { addDays, datesFrom, dayOf, weekStart } from './dates.js';
 import { K_ATL, K_CTL, stepModel } from './fitness.js';
 import { round } from './format.js';
 import { sportLabel } from './sports.js';
@@ -237,7 +237,7 @@ export function projectFitness(
 ): ProjectedDay[] {
   const out: ProjectedDay[] = [];
   let v = start;
-  for (let d = addDays(from, 1); d <= to; d = addDays(d, 1)) {
+  for (const d of datesFrom(from, to).slice(1)) {
     const load = loads.get(d) ?? 0;
     v = stepModel(v, load);
     out.push({ date: d, load, ctl: v.ctl, atl: v.atl });

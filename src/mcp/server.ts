@@ -57,6 +57,41 @@ export function inputSchemaFor(tool: ToolDefinition, athleteIds: readonly string
   return base.strict();
 }
 
+const ANY_ARGUMENTS = z.looseObject({});
+
+/** No string argument is longer than this (a long workout description is a few thousand). */
+export const MAX_STRING_LENGTH = 20_000;
+
+/** The first over-long string in the arguments, by path. */
+function overlong(value: unknown, path: string): string | undefined {
+  if (typeof value === 'string') return value.length > MAX_STRING_LENGTH ? path : undefined;
+  if (value && typeof value === 'object') {
+    for (const [k, v] of Object.entries(value)) {
+      const hit = overlong(v, path ? `${path}.${k}` : k);
+      if (hit) return hit;
+    }
+  }
+  return undefined;
+}
+
+const clip = (s: string) => (s.length > 40 ? `${s.slice(0, 40)}…` : s);
+
+/**
+ * Validation errors as one line per parameter, naming it and the allowed form, never echoing the
+ * value (it may be huge or hostile).
+ */
+export function invalidArguments(tool: ToolDefinition, schema: z.ZodObject, error: z.ZodError): string {
+  const lines = error.issues.slice(0, 5).map((issue) => {
+    if (issue.code === 'unrecognized_keys') {
+      const allowed = Object.keys(schema.shape).join(', ') || 'none';
+      return `unknown parameter ${issue.keys.map(clip).join(', ')} (parameters: ${allowed})`;
+    }
+    const where = issue.path.map((p) => clip(String(p))).join('.') || 'arguments';
+    return `${where}: ${issue.message}`;
+  });
+  return `Invalid arguments for ${tool.name}: ${lines.join('; ')}.`;
+}
+
 const schemaCache = new WeakMap<McpDeps, Map<ToolDefinition, z.ZodObject>>();
 
 /** Each exposed tool's input schema, built once per configuration rather than on every request. */
@@ -80,7 +115,9 @@ export function createMcpServer(deps: McpDeps, info: RequestInfo = {}): McpServe
       {
         title: tool.title,
         description: tool.description,
-        inputSchema: inputSchemas(deps).get(tool)!,
+        // The SDK passes arguments through; runTool validates them against the real schema so a
+        // mistake comes back as a tool error the model can correct, not a protocol error.
+        inputSchema: ANY_ARGUMENTS,
         outputSchema: tool.output,
         annotations: tool.annotations,
       },
@@ -165,16 +202,25 @@ async function runTool(
   info: RequestInfo,
 ): Promise<ToolResult> {
   const started = performance.now();
-  const { athlete_id: athleteArg, ...rest } = args;
+  const athleteArg = args.athlete_id;
   const athleteId = typeof athleteArg === 'string' ? athleteArg : undefined;
   const log = deps.logger.child({ tool: tool.name, ...(info.email ? { email: info.email } : {}), ...(info.requestId ? { reqId: info.requestId } : {}) });
+  const refuse = (message: string) => {
+    log.info({ status: 'error', kind: 'input', ms: Math.round(performance.now() - started) }, 'tool call');
+    return fail(message);
+  };
+  const long = overlong(args, '');
+  if (long) return refuse(`Invalid arguments for ${tool.name}: ${long} is longer than ${MAX_STRING_LENGTH} characters.`);
   if (athleteId !== undefined && !deps.athleteIds.includes(athleteId)) {
-    log.info({ status: 'error', kind: 'input', ms: 0 }, 'tool call');
-    return fail(`athlete_id ${athleteId} is not one of the configured athletes (${deps.athleteIds.join(', ')}).`);
+    return refuse(`athlete_id ${clip(athleteId)} is not one of the configured athletes (${deps.athleteIds.join(', ')}).`);
   }
+  const schema = inputSchemas(deps).get(tool)!;
+  const parsed = schema.safeParse(args);
+  if (!parsed.success) return refuse(invalidArguments(tool, schema, parsed.error));
+  const { athlete_id: _athlete, ...input } = parsed.data as Record<string, unknown>;
   try {
     const ctx = deps.contextFor(athleteId, signal);
-    const data = await tool.handler(rest, ctx);
+    const data = await tool.handler(input, ctx);
     log.info({ status: 'ok', ms: Math.round(performance.now() - started), ...(athleteId ? { athlete: athleteId } : {}) }, 'tool call');
     return ok(data as Record<string, unknown>);
   } catch (err) {

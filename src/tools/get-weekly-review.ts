@@ -1,7 +1,7 @@
 import * as z from 'zod';
 import { InputError } from '../intervals/errors.js';
 import { isStravaStub } from '../intervals/schemas.js';
-import { addDays, dayOf, daysBetween, weekStart } from '../domain/dates.js';
+import { addDays, datesFrom, dayOf, daysBetween, weekStart } from '../domain/dates.js';
 import { localDate as day, wholeIn } from './support/params.js';
 import { MODEL_NOTE, formZone, point } from '../domain/fitness.js';
 import { hm, round } from '../domain/format.js';
@@ -51,8 +51,7 @@ export default defineTool({
     const eventsTo = projectTo && projectTo > spanEnd ? projectTo : spanEnd;
     const actsTo = projectTo && today > spanEnd ? today : spanEnd;
     // Fitness is read at each week's end, today for the current week (and today for a projection).
-    const weekStarts: string[] = [];
-    for (let w = first; w <= lastWeek; w = addDays(w, 7)) weekStarts.push(w);
+    const weekStarts = datesFrom(first, lastWeek, 7);
     const atOf = (w: string) => (w <= today && today < addDays(w, 6) ? today : addDays(w, 6));
     const fitDates = [...weekStarts.map(atOf), ...(projectTo ? [today] : [])].sort();
     const [acts, events, wellness] = await Promise.all([

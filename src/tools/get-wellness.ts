@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import type { Wellness } from '../intervals/schemas.js';
-import { addDays, resolveRange } from '../domain/dates.js';
+import { addDays, datesFrom, resolveRange } from '../domain/dates.js';
 import { cursorArg, decodeCursor, encodeCursor } from './support/cursor.js';
 import { date, localDate } from './support/params.js';
 import { WELLNESS_COLUMNS } from './support/wellness-row.js';
@@ -43,8 +43,7 @@ export default defineTool({
     const rows = await ctx.client.listWellness(ctx.athleteId, range, ctx.signal);
     const days = rows.filter((w) => w.id >= range.oldest && w.id <= range.newest && hasWellness(w));
     const have = new Set(days.map((d) => d.id));
-    const missing: string[] = [];
-    for (let d = range.oldest; d <= range.newest && d <= today; d = addDays(d, 1)) if (!have.has(d)) missing.push(d);
+    const missing = datesFrom(range.oldest, range.newest).filter((d) => d <= today && !have.has(d));
     const next = range.newest < asked.newest ? encodeCursor('get_wellness', { o: addDays(range.newest, 1), n: asked.newest }) : undefined;
     return {
       range: `${range.oldest}..${range.newest}`,

@@ -268,7 +268,7 @@ describe('update_wellness', () => {
     expect(feel).toMatch(/feel: not writable.*belongs to an activity/);
     expect(ctl).toMatch(/ctl: not writable.*computed/);
     expect(typo).toMatch(/wieght: not a writable wellness field.*Writable: weight, /);
-    expect(flat).toMatch(/Unrecognized key.*weight/);
+    expect(flat).toMatch(/unknown parameter weight \(parameters: date, set/);
     expect(empty).toMatch(/Nothing to change/);
     expect(future).toMatch(/in the future.*up to tomorrow/);
     expect(athlete.wellness.get(DAY)!['soreness']).toBe(3);
@@ -415,7 +415,7 @@ describe('coach mode', () => {
     const bad = await upstream2(coach, () => callError(coach.client, 'list_activities', { athlete_id: 'i999999' }));
     expect(bad.requests).toEqual([]);
     expect(bad.result).toMatch(/athlete_id/);
-    expect(bad.result).toMatch(/"0"\|"i222222"/);
+    expect(bad.result).toMatch(/not one of the configured athletes \(0, i222222\)/);
   });
 });
 

@@ -8,7 +8,7 @@ import { InputError } from '../../intervals/errors.js';
 import type { Event } from '../../intervals/schemas.js';
 import { addDays, dayOf, daysBetween } from '../../domain/dates.js';
 import { EVENT_COLUMNS, eventCategory as category, isUnparsed } from './event-row.js';
-import { localDate as day } from './params.js';
+import { localDate as day, wholeIn } from './params.js';
 import { hms } from '../../domain/format.js';
 import type { Columns } from './table.js';
 import { toRecord } from './table.js';
@@ -24,11 +24,11 @@ export const SYNTAX_HINT = 'syntax: resource intervals://workout-syntax';
 
 export const time = z.string().refine((t) => /^([01]\d|2[0-3]):[0-5]\d$/.test(t), 'must be HH:MM (24 h)');
 
-export const whole = z.number().refine((n) => Number.isInteger(n) && n >= 0, 'must be a whole number ≥ 0');
+export const whole = wholeIn(0);
 
 export const amount = z.number().refine((n) => n >= 0, 'must be ≥ 0');
 
-export const eventIdArg = z.number().refine((n) => Number.isInteger(n) && n > 0, 'must be an event id from list_events');
+export const eventIdArg = z.number().refine((n) => Number.isSafeInteger(n) && n > 0, 'must be an event id from list_events');
 
 export const externalId = z.string().refine((s) => s.length >= 1 && s.length <= 100, 'must be 1-100 characters');
 
