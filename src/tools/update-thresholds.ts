@@ -3,6 +3,7 @@ import { InputError } from '../intervals/errors.js';
 import type { SportSettings } from '../intervals/schemas.js';
 import { summariseSport } from './support/sport-summary.js';
 import { familyOfTypes } from '../domain/sports.js';
+import { wholeIn } from './support/params.js';
 import { Fields } from './support/table.js';
 import { defineTool, OVERWRITE } from './support/tool.js';
 import { guardWrite } from './support/write-guard.js';
@@ -31,15 +32,10 @@ function checkZones(name: string, zones: readonly number[] | undefined): void {
 }
 
 /**
- * Numbers and zone lists are checked by custom schemas whose JSON schema is `{}`: typed, ranged
- * fields would cost the catalogue tokens that the description already covers.
+ * Numbers are whole and ranged by refinement; zone lists are checked by a custom schema whose JSON
+ * schema is `{}`: typed, ranged fields would cost the catalogue tokens the description covers.
  */
-const whole = (min: number, max: number) =>
-  z
-    .custom<number>((n) => typeof n === 'number' && Number.isInteger(n) && n >= min && n <= max, {
-      message: `must be a whole number from ${min} to ${max}`,
-    })
-    .optional();
+const whole = (min: number, max: number) => wholeIn(min, max).optional();
 const zones = (max: number) =>
   z
     .custom<number[]>(
