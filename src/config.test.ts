@@ -418,3 +418,54 @@ describe('HTTP server lifecycle settings', () => {
     expect(configError({ ...base, HTTP_HEADERS_TIMEOUT_MS: '40000' })).toMatch(/HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS \(30000\)/);
   });
 });
+
+describe('INTERVALS_CREDENTIALS', () => {
+  const pomerium = { AUTH_MODE: 'pomerium', POMERIUM_AUDIENCE: 'mcp.example.com', POMERIUM_JWKS_URL: 'https://mcp.example.com/.well-known/pomerium/jwks.json' };
+
+  it('defaults to single: the server-held key, as before', () => {
+    expect(loadConfig(base).credentials).toEqual({ mode: 'single' });
+  });
+
+  it('per-user needs AUTH_MODE=pomerium, in one line naming both', () => {
+    const msg = configError({ INTERVALS_CREDENTIALS: 'per-user', USERS_FILE: '/run/users.yaml' });
+    expect(msg).toBe(
+      "invalid configuration: INTERVALS_CREDENTIALS is per-user, which requires AUTH_MODE=pomerium (the verified Pomerium identity picks each person's Intervals.icu account)",
+    );
+  });
+
+  it('oauth needs AUTH_MODE=pomerium too', () => {
+    expect(configError({ INTERVALS_CREDENTIALS: 'oauth', AUTH_MODE: 'none' })).toMatch(/INTERVALS_CREDENTIALS is oauth, which requires AUTH_MODE=pomerium/);
+  });
+
+  it('per-user needs USERS_FILE, and then needs no server key', () => {
+    expect(configError({ INTERVALS_CREDENTIALS: 'per-user', ...pomerium })).toMatch(/USERS_FILE is required with INTERVALS_CREDENTIALS=per-user/);
+    const c = loadConfig({ INTERVALS_CREDENTIALS: 'per-user', USERS_FILE: '/run/people/users.yaml', ...pomerium });
+    expect(c.credentials).toEqual({ mode: 'per-user', usersFile: '/run/people/users.yaml', pollMs: 2_000 });
+    expect(c.intervals.apiKey).toBe('');
+  });
+
+  it('per-user and oauth never read INTERVALS_API_KEY_FILE (compose may still set it)', () => {
+    const c = loadConfig({ INTERVALS_CREDENTIALS: 'oauth', INTERVALS_API_KEY_FILE: join(tmp, 'does-not-exist'), ...pomerium });
+    expect(c.credentials).toEqual({ mode: 'oauth', reconnectUrl: 'https://mcp.example.com/.pomerium/routes' });
+    expect(c.intervals.apiKey).toBe('');
+    expect(c.intervals.athleteIds).toEqual(['0']);
+  });
+
+  it('refuses server-wide athlete settings outside single mode, naming where they go', () => {
+    expect(configError({ INTERVALS_CREDENTIALS: 'per-user', USERS_FILE: '/u.json', INTERVALS_ATHLETE_IDS: 'i2', ...pomerium })).toMatch(
+      /INTERVALS_ATHLETE_IDS is not used with INTERVALS_CREDENTIALS=per-user: set athlete_id \/ athlete_ids per person in USERS_FILE/,
+    );
+    expect(configError({ INTERVALS_CREDENTIALS: 'oauth', INTERVALS_ATHLETE_ID: 'i2', ...pomerium })).toMatch(
+      /INTERVALS_ATHLETE_ID is not used with INTERVALS_CREDENTIALS=oauth/,
+    );
+  });
+
+  it('refuses USERS_FILE in single mode (everyone would share the server key)', () => {
+    expect(configError({ ...base, USERS_FILE: '/u.json' })).toMatch(/USERS_FILE is only read with INTERVALS_CREDENTIALS=per-user/);
+  });
+
+  it('refuses an unknown mode and a bad poll interval, naming the variable', () => {
+    expect(configError({ ...base, INTERVALS_CREDENTIALS: 'shared' })).toMatch(/^invalid configuration: INTERVALS_CREDENTIALS /);
+    expect(configError({ INTERVALS_CREDENTIALS: 'per-user', USERS_FILE: '/u', USERS_FILE_POLL_MS: '5', ...pomerium })).toMatch(/USERS_FILE_POLL_MS/);
+  });
+});

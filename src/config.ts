@@ -67,9 +67,34 @@ const EnvSchema = z
     POMERIUM_PUBLIC_KEY_FILE: z.string().trim().optional(),
     POMERIUM_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
     ALLOWED_EMAILS: list.transform((a) => a.map((e) => e.toLowerCase())),
+    /** Whose Intervals.icu account a request acts on: the server's key, the caller's key, or the caller's OAuth token. */
+    INTERVALS_CREDENTIALS: z.enum(['single', 'per-user', 'oauth']).default('single'),
+    USERS_FILE: z.string().trim().min(1).optional(),
+    /** How often the users file and its key files are checked for changes (SIGHUP reloads at once). */
+    USERS_FILE_POLL_MS: z.coerce.number().int().min(100).max(600_000).default(2_000),
   })
   .superRefine((env, ctx) => {
-    if (!env.INTERVALS_API_KEY && !env.INTERVALS_API_KEY_FILE) {
+    const mode = env.INTERVALS_CREDENTIALS;
+    if (mode !== 'single') {
+      // One clear line each: the verified email is what picks the credential.
+      if (env.AUTH_MODE !== 'pomerium') {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['INTERVALS_CREDENTIALS'],
+          message: `is ${mode}, which requires AUTH_MODE=pomerium (the verified Pomerium identity picks each person's Intervals.icu account)`,
+        });
+      }
+      if (mode === 'per-user' && !env.USERS_FILE) {
+        ctx.addIssue({
+          code: 'custom',
+          path: ['USERS_FILE'],
+          message: 'is required with INTERVALS_CREDENTIALS=per-user (the JSON or YAML file mapping each email to an API key file)',
+        });
+      }
+    } else if (env.USERS_FILE) {
+      ctx.addIssue({ code: 'custom', path: ['USERS_FILE'], message: 'is only read with INTERVALS_CREDENTIALS=per-user' });
+    }
+    if (mode === 'single' && !env.INTERVALS_API_KEY && !env.INTERVALS_API_KEY_FILE) {
       ctx.addIssue({
         code: 'custom',
         path: ['INTERVALS_API_KEY'],
@@ -124,8 +149,24 @@ export type AuthConfig =
       allowedEmails: readonly string[];
     };
 
+/**
+ * Whose Intervals.icu account each request acts on (src/credentials/):
+ * - `single`: the server's key (INTERVALS_API_KEY) for everyone Pomerium lets in;
+ * - `per-user`: the verified email picks a key from USERS_FILE (reloaded on SIGHUP or change);
+ * - `oauth`: the caller's own token, injected by Pomerium's `upstream_oauth2` as `Authorization: Bearer`.
+ */
+export type CredentialsConfig =
+  | { readonly mode: 'single' }
+  | { readonly mode: 'per-user'; readonly usersFile: string; readonly pollMs: number }
+  | {
+      readonly mode: 'oauth';
+      /** Where a person disconnects and reconnects Intervals.icu: https://<route host>/.pomerium/routes */
+      readonly reconnectUrl: string;
+    };
+
 export interface Config {
   readonly intervals: {
+    /** The server-held key (single mode); empty in per-user and oauth modes, which never read it. */
     readonly apiKey: string;
     readonly baseUrl: string;
     /** The default athlete (`0` = the key's owner). */
@@ -155,6 +196,7 @@ export interface Config {
     readonly readinessCacheMs: number;
   };
   readonly auth: AuthConfig;
+  readonly credentials: CredentialsConfig;
   readonly logLevel: (typeof LOG_LEVELS)[number];
   readonly readOnly: boolean;
   /** MCP Apps views: UI metadata on their tools and the ui:// resources (APPS=false removes both). */
@@ -182,7 +224,27 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
   }
   const e = parsed.data;
-  const apiKey = e.INTERVALS_API_KEY ?? readSecretFile('INTERVALS_API_KEY_FILE', e.INTERVALS_API_KEY_FILE!);
+  const mode = e.INTERVALS_CREDENTIALS;
+  if (mode !== 'single') {
+    // The athletes come from each person's credential, so a server-wide athlete setting would be ignored: refuse it.
+    const lines = (['INTERVALS_ATHLETE_ID', 'INTERVALS_ATHLETE_IDS'] as const)
+      .filter((name) => cleaned[name] !== undefined)
+      .map((name) =>
+        mode === 'per-user'
+          ? `${name} is not used with INTERVALS_CREDENTIALS=per-user: set athlete_id / athlete_ids per person in USERS_FILE`
+          : `${name} is not used with INTERVALS_CREDENTIALS=oauth: each person acts as their token's owner (athlete 0)`,
+      );
+    if (lines.length) throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
+  }
+  // Only single mode reads the server-held key; the other modes never touch INTERVALS_API_KEY(_FILE).
+  const apiKey =
+    mode !== 'single' ? '' : (e.INTERVALS_API_KEY ?? readSecretFile('INTERVALS_API_KEY_FILE', e.INTERVALS_API_KEY_FILE!));
+  const credentials: CredentialsConfig =
+    mode === 'per-user'
+      ? { mode, usersFile: e.USERS_FILE!, pollMs: e.USERS_FILE_POLL_MS }
+      : mode === 'oauth'
+        ? { mode, reconnectUrl: `https://${e.POMERIUM_AUDIENCE}/.pomerium/routes` }
+        : { mode };
   const defaultHosts = ['localhost', '127.0.0.1', '[::1]'];
   if (!isLoopback(e.HOST) && e.HOST !== '0.0.0.0' && e.HOST !== '::') defaultHosts.push(e.HOST);
   const auth: AuthConfig =
@@ -217,6 +279,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       readinessCacheMs: e.READINESS_CACHE_MS,
     },
     auth,
+    credentials,
     logLevel: e.LOG_LEVEL,
     readOnly: e.READ_ONLY,
     apps: e.APPS,
