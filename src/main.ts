@@ -8,6 +8,9 @@ import type { Dispatcher } from 'undici';
 import type { Config } from './config.js';
 import { createApp } from './http/app.js';
 import { createAuthMiddleware } from './http/auth.js';
+import { UpstreamReadiness, type UpstreamVerdict } from './http/readiness.js';
+import { createHttpServer, Drainer } from './http/server.js';
+import { checkIntervalsKey } from './key-check.js';
 import { buildDeps } from './deps.js';
 import { createLogger, type Logger } from './logger.js';
 import { exposedTools } from './mcp/server.js';
@@ -18,13 +21,15 @@ export interface StartOptions {
   now?: () => Date;
   /** Test hook for the JWT clock. */
   authNow?: () => number;
-  /** How long shutdown waits for in-flight requests. */
+  /** How long shutdown waits for in-flight requests (default: config SHUTDOWN_DRAIN_MS). */
   drainMs?: number;
 }
 
 export interface RunningServer {
   url: string;
   logger: Logger;
+  /** The start-up Intervals.icu key check (also logged as one line). */
+  keyCheck: UpstreamVerdict;
   close(): Promise<void>;
 }
 
@@ -36,9 +41,23 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     ...(opts.now ? { now: opts.now } : {}),
   });
   const auth = await createAuthMiddleware(config.auth, logger, opts.authNow ? { now: opts.authNow } : {});
-  let draining = false;
-  const app = createApp({ config, logger, mcp, auth, isReady: () => !draining });
-  const http = app.listen(config.http.port, config.http.host);
+  const drainer = new Drainer();
+  const keyCheckTimeoutMs = Math.min(config.intervals.timeoutMs, 10_000);
+  const readiness = new UpstreamReadiness({
+    probe: (signal) =>
+      checkIntervalsKey(client, {
+        athleteId: config.intervals.athleteId,
+        signal,
+        timeoutMs: keyCheckTimeoutMs,
+        baseUrl: config.intervals.baseUrl,
+      }),
+    cacheMs: config.http.readinessCacheMs,
+    timeoutMs: keyCheckTimeoutMs,
+    logger,
+  });
+  const app = createApp({ config, logger, mcp, auth, drainer, readiness });
+  const http = createHttpServer(app, config.http, logger);
+  http.listen(config.http.port, config.http.host);
   await once(http, 'listening');
   const { port } = http.address() as AddressInfo;
   const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
@@ -57,16 +76,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       : 'intervals-mcp listening WITHOUT authentication (AUTH_MODE=none)',
   );
 
+  // One cheap authenticated call now, so a wrong key or an unreachable Intervals.icu is one clear
+  // log line at start rather than a puzzling tool error later; /readyz reuses it (cached).
+  const keyCheck = await readiness.check();
+
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
-      draining = true;
-      const done = new Promise<void>((resolve) => http.close(() => resolve()));
-      http.closeIdleConnections();
-      const timer = setTimeout(() => http.closeAllConnections(), opts.drainMs ?? 10_000);
-      await done;
-      clearTimeout(timer);
+      await drainer.drain(http, opts.drainMs ?? config.http.drainMs, logger);
       await client.close();
     })());
-  return { url, logger, close };
+  return { url, logger, keyCheck, close };
 }

@@ -11,6 +11,8 @@ import { handleMcpPost } from '../mcp/transport.js';
 import { VERSION } from '../version.js';
 import type { Identity } from './auth.js';
 import { hostGuard, jsonRpcError, originGuard } from './guards.js';
+import type { UpstreamVerdict } from './readiness.js';
+import type { Drainer } from './server.js';
 
 export const BODY_LIMIT = '1mb';
 /** Origins of Claude's web app: allowed by default (requests from Anthropic's cloud carry none). */
@@ -22,8 +24,53 @@ export interface AppDeps {
   mcp: McpDeps;
   /** Identity check for /mcp (Pomerium assertion, or a pass-through). */
   auth: RequestHandler;
-  /** Readiness: false while draining for shutdown. */
-  isReady?: () => boolean;
+  /** Shutdown state: tracks in-flight requests, refuses new ones once draining. */
+  drainer?: Drainer;
+  /** Readiness beyond draining: does the Intervals.icu key work (cached). */
+  readiness?: { check(): Promise<UpstreamVerdict> };
+}
+
+/** The path of a request URL: query strings may carry anything and are never logged. */
+export function pathOf(url: string | undefined): string {
+  if (!url) return '';
+  const q = url.search(/[?#]/);
+  return q === -1 ? url : url.slice(0, q);
+}
+
+/** Body-parser refusals that are the client's fault, with the JSON-RPC answer each gets. */
+function clientBodyError(err: BodyError): { status: number; code: number; message: string } | undefined {
+  switch (err.type) {
+    case 'entity.too.large':
+      return { status: 413, code: -32600, message: `Request body exceeds ${BODY_LIMIT}.` };
+    case 'entity.parse.failed':
+      return { status: 400, code: -32700, message: 'Parse error: the body is not valid JSON.' };
+    case 'charset.unsupported':
+      return {
+        status: 415,
+        code: -32600,
+        message: `Unsupported charset${err.charset ? ` "${String(err.charset).slice(0, 40)}"` : ''}: send JSON as UTF-8.`,
+      };
+    case 'encoding.unsupported':
+      return {
+        status: 415,
+        code: -32600,
+        message: `Unsupported Content-Encoding${err.encoding ? ` "${String(err.encoding).slice(0, 40)}"` : ''}: send the body uncompressed, or gzip, deflate or br.`,
+      };
+  }
+  const status = err.status ?? err.statusCode;
+  if (typeof status === 'number' && status >= 400 && status < 500) {
+    // Corrupt compressed data, a body shorter or longer than its Content-Length, …
+    return { status: 400, code: -32600, message: 'Bad request: the body could not be read (corrupt encoding or wrong length).' };
+  }
+  return undefined;
+}
+
+interface BodyError {
+  type?: string;
+  status?: number;
+  statusCode?: number;
+  charset?: unknown;
+  encoding?: unknown;
 }
 
 export function createApp(deps: AppDeps): express.Express {
@@ -32,6 +79,7 @@ export function createApp(deps: AppDeps): express.Express {
   app.disable('x-powered-by');
   app.set('etag', false);
 
+  if (deps.drainer) app.use(deps.drainer.track);
   app.use(
     pinoHttp({
       logger,
@@ -45,22 +93,33 @@ export function createApp(deps: AppDeps): express.Express {
         return identity?.email ? { email: identity.email } : {};
       },
       serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: req.url }),
+        req: (req: { method: string; url: string }) => ({ method: req.method, url: pathOf(req.url) }),
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
+      // A client that went away is logged once, as a warning ("request aborted"), never as an error.
       // 405 is the expected answer to a client probing GET /mcp for an SSE stream: not a warning.
-      customLogLevel: (_req, res, err) =>
-        err || res.statusCode >= 500 ? 'error' : res.statusCode >= 400 && res.statusCode !== 405 ? 'warn' : 'info',
-      autoLogging: { ignore: (req) => req.url === '/healthz' || req.url === '/readyz' },
+      customLogLevel: (req, res, err) => {
+        if (req.readableAborted || !res.writableEnded) return 'warn';
+        if (err || res.statusCode >= 500) return 'error';
+        return res.statusCode >= 400 && res.statusCode !== 405 ? 'warn' : 'info';
+      },
+      autoLogging: { ignore: (req) => ['/healthz', '/readyz'].includes(pathOf(req.url)) },
     }),
   );
 
   app.get('/healthz', (_req, res) => {
     res.json({ status: 'ok', version: VERSION });
   });
-  app.get('/readyz', (_req, res) => {
-    const ready = deps.isReady?.() ?? true;
-    res.status(ready ? 200 : 503).json({ status: ready ? 'ready' : 'draining' });
+  // Readiness: 503 while draining, or while the Intervals.icu key check fails (short reason, no URL,
+  // never the key). The check is cached, so probing /readyz cannot hammer Intervals.icu.
+  app.get('/readyz', async (_req, res) => {
+    res.set('Cache-Control', 'no-store');
+    if (deps.drainer?.draining) return void res.status(503).json({ status: 'draining' });
+    const verdict = deps.readiness ? await deps.readiness.check() : undefined;
+    if (verdict && !verdict.ok) {
+      return void res.status(503).json({ status: 'not ready', cause: verdict.cause, reason: verdict.reason });
+    }
+    res.json({ status: 'ready', ...(verdict ? { upstream: 'ok' } : {}) });
   });
 
   const guards = [
@@ -71,9 +130,11 @@ export function createApp(deps: AppDeps): express.Express {
     res.setHeader('Allow', 'POST');
     jsonRpcError(res, 405, -32000, 'Method not allowed: this server is stateless; send JSON-RPC with POST.');
   };
-  app.get('/mcp', ...guards, notAllowed);
-  app.delete('/mcp', ...guards, notAllowed);
-  app.post('/mcp', ...guards, deps.auth, express.json({ limit: BODY_LIMIT }), async (req, res, next) => {
+  // Every method on /mcp passes the guards and the identity check first: an unauthenticated client
+  // learns nothing, not even which methods exist. Once draining, new requests get 503.
+  const gate: RequestHandler[] = [...guards, ...(deps.drainer ? [deps.drainer.refuseWhileDraining] : []), deps.auth];
+  app.all('/mcp', ...gate);
+  app.post('/mcp', express.json({ limit: BODY_LIMIT }), async (req, res, next) => {
     try {
       const identity = res.locals.identity as Identity | undefined;
       await handleMcpPost(deps.mcp, req, res, req.body, { email: identity?.email, requestId: String(req.id) });
@@ -81,15 +142,23 @@ export function createApp(deps: AppDeps): express.Express {
       next(err);
     }
   });
-  app.all('/mcp', ...guards, notAllowed);
+  app.all('/mcp', notAllowed);
 
   app.use((_req, res) => {
     res.status(404).json({ error: 'not found' });
   });
-  const onError: ErrorRequestHandler = (err: { type?: string; status?: number }, req, res, _next) => {
-    if (err?.type === 'entity.too.large') return jsonRpcError(res, 413, -32600, `Request body exceeds ${BODY_LIMIT}.`);
-    if (err?.type === 'entity.parse.failed') return jsonRpcError(res, 400, -32700, 'Parse error: the body is not valid JSON.');
-    req.log?.error({ err }, 'request failed');
+  const onError: ErrorRequestHandler = (err: BodyError | undefined, req, res, _next) => {
+    // The client went away mid-body: nothing to answer; pino-http logs it once ("request aborted").
+    if (err?.type === 'request.aborted' || req.readableAborted) return;
+    const refusal = err ? clientBodyError(err) : undefined;
+    if (refusal) return jsonRpcError(res, refusal.status, refusal.code, refusal.message);
+    if (res.headersSent) {
+      // Already answered (e.g. cut at the drain deadline): the late failure changes nothing.
+      req.log?.debug({ err }, 'error after the response was sent');
+      return;
+    }
+    // One error line with the stack: pino-http's completion line picks it up from res.err.
+    (res as unknown as { err?: unknown }).err = err;
     jsonRpcError(res, 500, -32603, 'Internal server error.');
   };
   app.use(onError);

@@ -4,9 +4,18 @@
  */
 import type { RequestHandler, Response } from 'express';
 
-export function jsonRpcError(res: Response, status: number, code: number, message: string): void {
-  if (res.headersSent) return;
-  res.status(status).type('application/json').send(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id: null }));
+export type JsonRpcId = string | number | null;
+
+export function jsonRpcError(res: Response, status: number, code: number, message: string, id: JsonRpcId = null): void {
+  if (res.headersSent || res.writableEnded) return;
+  res.status(status).type('application/json').send(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id }));
+}
+
+/** The id of a parsed JSON-RPC request body, so an error can answer that request; null otherwise. */
+export function jsonRpcIdOf(body: unknown): JsonRpcId {
+  if (!body || typeof body !== 'object' || Array.isArray(body)) return null;
+  const id = (body as { id?: unknown }).id;
+  return typeof id === 'string' || (typeof id === 'number' && Number.isFinite(id)) ? id : null;
 }
 
 /** Host name of a Host header, lower-cased, without port; IPv6 keeps its brackets. */
