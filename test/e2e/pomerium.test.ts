@@ -101,8 +101,25 @@ describe('behind Pomerium', () => {
     await expect(stack.connect({ 'x-pomerium-jwt-assertion': wrongAud })).rejects.toThrow(/Forbidden/);
   });
 
-  it('scripts/smoke.sh reports the 403 for a tokenless request', async () => {
-    const { stdout } = await promisify(execFile)('bash', ['scripts/smoke.sh', stack.mcpUrl.href], { timeout: 20_000 });
+  it('every method on /mcp meets the assertion check first: GET, DELETE, PUT without one get 403, not 405', async () => {
+    for (const method of ['GET', 'DELETE', 'PUT', 'PATCH', 'OPTIONS']) {
+      const res = await fetch(stack.mcpUrl, { method, headers: { accept: 'application/json, text/event-stream' } });
+      expect(res.status, method).toBe(403);
+      expect(res.headers.get('allow'), method).toBeNull();
+      expect(res.headers.get('www-authenticate'), method).toBeNull();
+      if (method !== 'OPTIONS') {
+        const body = (await res.json()) as { error: { code: number; message: string } };
+        expect(body.error.code, method).toBe(-32001);
+      }
+    }
+    // With a valid assertion the method check comes next: 405 and Allow: POST.
+    const ok = await fetch(stack.mcpUrl, { method: 'GET', headers: { 'x-pomerium-jwt-assertion': await assertion() } });
+    expect(ok.status).toBe(405);
+    expect(ok.headers.get('allow')).toBe('POST');
+  });
+
+  it('scripts/smoke.sh --direct reports the 403 for a tokenless request', async () => {
+    const { stdout } = await promisify(execFile)('bash', ['scripts/smoke.sh', '--direct', stack.mcpUrl.href], { timeout: 20_000 });
     expect(stdout).toMatch(/smoke: PASS/);
     expect(stdout).toMatch(/403/);
   });

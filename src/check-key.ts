@@ -1,0 +1,46 @@
+/**
+ * `npm run check-key` (from a checkout) or `node dist/check-key.js` (in the image): does the
+ * configured Intervals.icu key work? Loads the configuration exactly as the server does, makes the
+ * server's start-up check (one cheap authenticated call: the configured athlete's profile) and
+ * prints one line. Exit 0 = the key works, 1 = it does not (the line names the cause), 2 = the
+ * configuration is invalid. The key is never printed.
+ */
+import { ConfigError, loadConfigFromProcess } from './config.js';
+import { buildDeps } from './deps.js';
+import { checkIntervalsKey } from './key-check.js';
+import { createLogger } from './logger.js';
+
+async function main(): Promise<number> {
+  let config;
+  try {
+    config = await loadConfigFromProcess();
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stdout.write(`check-key: FAIL: ${err.message}\n`);
+      return 2;
+    }
+    throw err;
+  }
+  const { client } = buildDeps(config, { logger: createLogger('silent') });
+  const timeoutMs = Math.min(config.intervals.timeoutMs, 10_000);
+  try {
+    const verdict = await checkIntervalsKey(client, {
+      athleteId: config.intervals.athleteId,
+      signal: AbortSignal.timeout(timeoutMs),
+      timeoutMs,
+      baseUrl: config.intervals.baseUrl,
+    });
+    process.stdout.write(`check-key: ${verdict.ok ? 'OK' : 'FAIL'}: ${verdict.message}\n`);
+    return verdict.ok ? 0 : 1;
+  } finally {
+    await client.close();
+  }
+}
+
+main().then(
+  (code) => process.exit(code),
+  (err: unknown) => {
+    process.stdout.write(`check-key: FAIL: unexpected ${err instanceof Error ? err.name : 'error'}\n`);
+    process.exit(1);
+  },
+);
