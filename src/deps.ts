@@ -47,6 +47,7 @@ export function buildDeps(config: Config, opts: DepsOptions): ServerDeps {
     }),
     athleteIds: config.intervals.athleteIds,
     readOnly: config.readOnly,
+    apps: config.apps,
     logger,
     version: VERSION,
     extras: registerExtras,

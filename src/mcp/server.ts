@@ -10,6 +10,7 @@ import * as z from 'zod';
 import type { Logger } from '../logger.js';
 import type { ContextFactory } from '../tools/support/context.js';
 import type { AnyTool as ToolDefinition } from '../tools/support/tool.js';
+import { appToolMeta, registerApps } from './apps.js';
 import { describeError, fail, ok, type ToolResult } from './results.js';
 
 export const SERVER_NAME = 'intervals-mcp';
@@ -28,6 +29,8 @@ export interface McpDeps {
   version: string;
   /** Optional extra registrations (prompts, resources). */
   extras?: (server: McpServer) => void;
+  /** MCP Apps views (APPS): `_meta.ui` on their tools in tools/list and the ui:// resources. */
+  apps?: boolean;
 }
 
 export interface RequestInfo {
@@ -129,6 +132,7 @@ export function createMcpServer(deps: McpDeps, info: RequestInfo = {}): McpServe
   // the `$schema` and `execution` boilerplate the SDK adds to every tool (tokens the model pays for).
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: catalogue(deps) }));
   deps.extras?.(server);
+  if (deps.apps) registerApps(server, exposedTools(deps).map((t) => t.name));
   return server;
 }
 
@@ -145,6 +149,7 @@ export function catalogue(deps: McpDeps): Tool[] {
       inputSchema: jsonSchema(inputSchemas(deps).get(tool)!, 'input'),
       outputSchema: shallow(jsonSchema(tool.output, 'output')),
       annotations: tool.annotations,
+      ...appToolMeta(deps.apps, tool.name),
     }));
     catalogues.set(deps, list);
   }

@@ -1,0 +1,70 @@
+/** A few SVG helpers: elements, scales, ticks and line paths. No dependencies. */
+const NS = 'http://www.w3.org/2000/svg';
+
+export type Attrs = Record<string, string | number | undefined>;
+
+export function s<K extends keyof SVGElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Node | string)[]): SVGElementTagNameMap[K] {
+  const el = document.createElementNS(NS, tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) el.setAttribute(k, String(v));
+  for (const c of children) el.append(c);
+  return el;
+}
+
+export function h<K extends keyof HTMLElementTagNameMap>(tag: K, attrs: Attrs = {}, ...children: (Node | string)[]): HTMLElementTagNameMap[K] {
+  const el = document.createElement(tag);
+  for (const [k, v] of Object.entries(attrs)) if (v !== undefined) el.setAttribute(k, String(v));
+  for (const c of children) el.append(c);
+  return el;
+}
+
+export type Scale = ((v: number) => number) & { invert(px: number): number };
+
+export function linear(d0: number, d1: number, r0: number, r1: number): Scale {
+  const k = d1 === d0 ? 0 : (r1 - r0) / (d1 - d0);
+  const f = ((v: number) => r0 + (v - d0) * k) as Scale;
+  f.invert = (px) => (k === 0 ? d0 : d0 + (px - r0) / k);
+  return f;
+}
+
+export function log(d0: number, d1: number, r0: number, r1: number): Scale {
+  const l = linear(Math.log(d0), Math.log(d1), r0, r1);
+  const f = ((v: number) => l(Math.log(v))) as Scale;
+  f.invert = (px) => Math.exp(l.invert(px));
+  return f;
+}
+
+/** About `count` round tick values covering [min, max]. */
+export function ticks(min: number, max: number, count: number): number[] {
+  if (!(max > min)) return [min];
+  const raw = (max - min) / Math.max(1, count);
+  const mag = 10 ** Math.floor(Math.log10(raw));
+  const step = [1, 2, 5, 10].map((m) => m * mag).find((st) => st >= raw) ?? 10 * mag;
+  const out: number[] = [];
+  for (let v = Math.ceil(min / step) * step; v <= max + 1e-9; v += step) out.push(Math.round(v * 1e6) / 1e6);
+  return out;
+}
+
+/** Extend [min, max] to round numbers (the outer ticks). */
+export function niceDomain(min: number, max: number, count: number): [number, number] {
+  if (!(max > min)) return [min - 1, max + 1];
+  const t = ticks(min, max, count);
+  const step = t.length > 1 ? t[1]! - t[0]! : 1;
+  return [Math.floor(min / step) * step, Math.ceil(max / step) * step];
+}
+
+/** An SVG path through the points; null values break the line. Returns the path and its vertex count. */
+export function linePath(points: readonly (readonly [number, number | null])[]): { d: string; n: number } {
+  let d = '';
+  let n = 0;
+  let pen = false;
+  for (const [x, y] of points) {
+    if (y === null) {
+      pen = false;
+      continue;
+    }
+    d += `${pen ? 'L' : 'M'}${x.toFixed(1)},${y.toFixed(1)}`;
+    pen = true;
+    n++;
+  }
+  return { d, n };
+}
