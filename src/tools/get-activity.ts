@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { isStravaStub, type Activity, type FullActivity, type Interval } from '../intervals/schemas.js';
-import { ACTIVITY_COLUMNS, STRAVA_NOTE } from './support/activity-row.js';
+import { ACTIVITY_COLUMNS } from './support/activity-row.js';
+import { STRAVA_NOTE } from './support/strava.js';
 import { hms, km, round } from '../domain/format.js';
 import { paceFor, sportFamily } from '../domain/sports.js';
 import { activityId } from './support/params.js';

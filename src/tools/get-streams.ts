@@ -5,6 +5,7 @@ import { pace, round } from '../domain/format.js';
 import { activityId, wholeIn } from './support/params.js';
 import { sportFamily, type SportFamily } from '../domain/sports.js';
 import { downsample, summariseStreams, type Thresholds } from '../domain/stream-analysis.js';
+import { stravaActivityMessage } from './support/strava.js';
 import { Fields } from './support/table.js';
 import { defineTool, READ, type ToolContext } from './support/tool.js';
 
@@ -12,9 +13,6 @@ export const MAX_POINTS = 1000;
 export const DEFAULT_STREAMS = ['watts', 'heartrate', 'cadence', 'velocity_smooth', 'altitude'] as const;
 /** Streams the summary needs, fetched whatever the caller asked to see. */
 const ANALYSIS_STREAMS = ['time', 'watts', 'heartrate', 'velocity_smooth'];
-
-export const stravaMessage = (id: string) =>
-  `Activity ${id} came from Strava: Strava-synced activities are not available through the Intervals.icu API, so its streams cannot be read. Sync the device (Garmin, Wahoo, Zwift…) to Intervals.icu directly, or upload the file.`;
 
 /** Zones and thresholds stored on the activity itself (those in effect when it was analysed). */
 const nums = z.array(z.number().nullable()).nullish().catch(null);
@@ -143,9 +141,9 @@ export default defineTool({
     ]);
     if (act.status === 'rejected') throw act.reason;
     await ctx.assertAllowedOwner(act.value.icu_athlete_id, `Activity ${id}`);
-    if (isStravaStub(act.value)) throw new IntervalsError('strava', stravaMessage(id));
+    if (isStravaStub(act.value)) throw new IntervalsError('strava', stravaActivityMessage(id));
     if (str.status === 'rejected') {
-      if (str.reason instanceof IntervalsError && str.reason.kind === 'strava') throw new IntervalsError('strava', stravaMessage(id));
+      if (str.reason instanceof IntervalsError && str.reason.kind === 'strava') throw new IntervalsError('strava', stravaActivityMessage(id));
       throw str.reason;
     }
     const activity = act.value as FullActivity;

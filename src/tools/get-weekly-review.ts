@@ -5,6 +5,7 @@ import { addDays, datesFrom, dayOf, daysBetween, weekStart } from '../domain/dat
 import { localDate as day, wholeIn } from './support/params.js';
 import { MODEL_NOTE, formZone, point } from '../domain/fitness.js';
 import { hm, round } from '../domain/format.js';
+import { stravaSkippedNote } from './support/strava.js';
 import { Fields, toTable } from './support/table.js';
 import { defineTool, READ } from './support/tool.js';
 import {
@@ -81,7 +82,7 @@ export default defineTool({
     );
 
     let projection: Record<string, unknown> | undefined;
-    let note = stubs ? `${stubs} Strava-synced activit${stubs > 1 ? 'ies are' : 'y is'} not readable through the API and not counted.` : undefined;
+    let note = stubs ? stravaSkippedNote(stubs) : undefined;
     if (projectTo) {
       const start = fit.get(today);
       if (!start) {

@@ -1,6 +1,7 @@
 import * as z from 'zod';
 import { isStravaStub } from '../intervals/schemas.js';
-import { ACTIVITY_COLUMNS, matchesSport, STRAVA_NOTE } from './support/activity-row.js';
+import { ACTIVITY_COLUMNS, matchesSport } from './support/activity-row.js';
+import { STRAVA_NOTE } from './support/strava.js';
 import { cursorArg, decodeCursor, encodeCursor } from './support/cursor.js';
 import { resolveRange } from '../domain/dates.js';
 import { date, localDate, wholeIn } from './support/params.js';

@@ -1,9 +1,9 @@
 import * as z from 'zod';
 import { IntervalsError } from '../intervals/errors.js';
-import { isStravaStub, type FullActivity } from '../intervals/schemas.js';
 import { addDays, dayOf, todayIn } from '../domain/dates.js';
 import { formZone } from '../domain/fitness.js';
 import { round } from '../domain/format.js';
+import { readable } from '../domain/weekly-review.js';
 import { Fields, toTable } from './support/table.js';
 import { defineTool, READ, type ToolContext } from './support/tool.js';
 
@@ -25,7 +25,7 @@ async function statusOf(id: string, ctx: ToolContext): Promise<Status> {
       ctx.client.listActivities(id, { oldest: addDays(today, -60), newest: `${today}T23:59:59`, limit: 5 }, ctx.signal),
     ]);
     const w = wellness.find((x) => x.id === today);
-    const last = acts.find((a): a is FullActivity => !isStravaStub(a));
+    const last = readable(acts)[0];
     return {
       id,
       name: athlete.name ?? undefined,

@@ -8,7 +8,7 @@ import * as z from 'zod';
 import type { IntervalsClient } from '../intervals/client.js';
 import { InputError } from '../intervals/errors.js';
 import { ActivitySchema, AthleteSchema, EventSchema, WellnessSchema, type Athlete } from '../intervals/schemas.js';
-import { STRAVA_NOTE } from './support/activity-row.js';
+import { STRAVA_NOTE } from './support/strava.js';
 import { createContextFactory } from './support/context.js';
 import { MODEL_NOTE } from '../domain/fitness.js';
 import getActivity from './get-activity.js';

@@ -5,9 +5,6 @@ import { hms, km, round } from '../../domain/format.js';
 import { paceFor, sportFamily } from '../../domain/sports.js';
 import type { Columns } from './table.js';
 
-export const STRAVA_NOTE =
-  'Rows with strava=true came from Strava: not available through the Intervals.icu API (only id and date are known). Sync the device to Intervals.icu directly to see them.';
-
 const full = (a: Activity): FullActivity | undefined => (isStravaStub(a) ? undefined : (a as FullActivity));
 
 /** Units are in the names: moving h:mm:ss, km, elev_m, if_pct (% of threshold), W, bpm. */

@@ -1,0 +1,17 @@
+/**
+ * Strava-synced activities, which the Intervals.icu API returns as stubs (id, date, source): every
+ * tool tells them apart with `isStravaStub` (intervals/schemas.ts), or `readable` for a list, and
+ * says the same reason and the same fix in the words below.
+ */
+export const STRAVA_REASON = 'Strava-synced activities are not available through the Intervals.icu API';
+export const STRAVA_FIX = 'Sync the device (Garmin, Wahoo, Zwift…) to Intervals.icu directly, or upload the file.';
+
+/** The error for one activity that came from Strava. */
+export const stravaActivityMessage = (id: string) => `Activity ${id} came from Strava: ${STRAVA_REASON}. ${STRAVA_FIX}`;
+
+/** The note beside a table whose strava=true rows hold only an id and a date. */
+export const STRAVA_NOTE = `Rows with strava=true came from Strava (only id and date are known): ${STRAVA_REASON}. ${STRAVA_FIX}`;
+
+/** The note for Strava-synced activities left out of totals. */
+export const stravaSkippedNote = (n: number) =>
+  `${n} Strava-synced activit${n > 1 ? 'ies' : 'y'} not counted: ${STRAVA_REASON}. ${STRAVA_FIX}`;
