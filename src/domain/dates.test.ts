@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../intervals/errors.js';
-import { addDays, daysBetween, isValidDate, localDateTime, resolveRange, todayIn, weekStart } from './dates.js';
+import { addDays, datesFrom, daysBetween, isDateInHorizon, isValidDate, localDateTime, resolveRange, todayIn, weekStart } from './dates.js';
 
 describe('isValidDate', () => {
   it.each(['2026-01-01', '2026-12-31', '2024-02-29', '2000-02-29', '2026-02-28', '1999-11-30'])('accepts %s', (s) => {
@@ -243,5 +243,35 @@ describe('localDateTime', () => {
 
   it.each([null, undefined, ''])('%s → undefined', (input) => {
     expect(localDateTime(input)).toBeUndefined();
+  });
+});
+
+describe('bounded date work', () => {
+  const now = new Date('2026-11-30T12:00:00Z');
+
+  it('accepts real dates from 1990 to two years ahead and nothing outside', () => {
+    expect(isDateInHorizon('1990-01-01', now)).toBe(true);
+    expect(isDateInHorizon('2028-11-30', now)).toBe(true);
+    expect(isDateInHorizon('1989-12-31', now)).toBe(false);
+    expect(isDateInHorizon('2028-12-31', now)).toBe(false);
+    expect(isDateInHorizon('9999-12-31', now)).toBe(false);
+    expect(isDateInHorizon('+010000-01-01', now)).toBe(false);
+    expect(isDateInHorizon('2026-02-30', now)).toBe(false);
+  });
+
+  it('datesFrom steps by counting days, so a range past year 9999 cannot loop forever', () => {
+    expect(datesFrom('2026-02-27', '2026-03-02')).toEqual(['2026-02-27', '2026-02-28', '2026-03-01', '2026-03-02']);
+    expect(datesFrom('2026-11-02', '2026-11-23', 7)).toEqual(['2026-11-02', '2026-11-09', '2026-11-16', '2026-11-23']);
+    expect(datesFrom('2026-11-03', '2026-11-02')).toEqual([]);
+    expect(() => datesFrom('1990-01-01', '9999-12-31')).toThrow(/longer than 7320 days/);
+    expect(() => datesFrom('2026-01-01', 'not-a-date')).toThrow(/not a date range/);
+  });
+
+  it('todayIn answers the same from its cached formatter, and UTC for an unknown zone', () => {
+    const at = new Date('2026-11-24T11:30:00Z');
+    expect(todayIn('Pacific/Auckland', at)).toBe('2026-11-25');
+    expect(todayIn('Pacific/Auckland', at)).toBe('2026-11-25');
+    expect(todayIn('America/Los_Angeles', at)).toBe('2026-11-24');
+    expect(todayIn('Mars/Olympus_Mons', at)).toBe('2026-11-24');
   });
 });
