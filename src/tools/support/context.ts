@@ -1,7 +1,9 @@
 /**
- * Builds the per-call ToolContext. The athlete profile (time zone, thresholds) is cached per athlete
- * for a few minutes and shared by all requests, so a tool call costs one upstream request, not two;
- * concurrent misses share one in-flight fetch.
+ * Builds the per-call ToolContext. The athlete profile (time zone, thresholds) is cached per
+ * credential and athlete for a few minutes and shared by that credential's requests, so a tool call
+ * costs one upstream request, not two; concurrent misses share one in-flight fetch. With several
+ * people (per-user or oauth credentials) one ProfileCache serves everyone, keyed by the credential's
+ * fingerprint (a hash, never the secret) and the athlete: one person's `0` is never another's.
  */
 import type { IntervalsClient } from '../../intervals/client.js';
 import { InputError } from '../../intervals/errors.js';
@@ -14,23 +16,43 @@ export interface ContextDeps {
   athleteIds: readonly string[];
   now?: () => Date;
   profileTtlMs?: number;
+  /** Fingerprint of the client's credential: the profile cache key's first half. */
+  credential?: string;
+  /** A cache shared with other credentials' factories (default: this factory's own). */
+  profiles?: ProfileCache;
 }
 
 export type ContextFactory = (athleteId: string | undefined, signal?: AbortSignal) => ToolContext;
 
+/** Athlete profiles by (credential fingerprint, athlete id), bounded in size. */
+export class ProfileCache {
+  private readonly map = new Map<string, { at: number; value: Promise<Athlete> }>();
+  constructor(readonly maxEntries = 64) {}
+
+  get(credential: string, athleteId: string, ttlMs: number, load: () => Promise<Athlete>): Promise<Athlete> {
+    const key = `${credential}\u0000${athleteId}`;
+    const hit = this.map.get(key);
+    if (hit && Date.now() - hit.at < ttlMs) return hit.value;
+    const value = load();
+    const entry = { at: Date.now(), value };
+    this.map.set(key, entry);
+    // Only the entry this call made: a newer fetch that replaced it stays.
+    value.catch(() => this.map.get(key) === entry && this.map.delete(key));
+    if (this.map.size > this.maxEntries) this.map.delete(this.map.keys().next().value!);
+    return value;
+  }
+
+  delete(credential: string, athleteId: string): void {
+    this.map.delete(`${credential}\u0000${athleteId}`);
+  }
+}
+
 export function createContextFactory(deps: ContextDeps): ContextFactory {
   const now = deps.now ?? (() => new Date());
   const ttl = deps.profileTtlMs ?? 10 * 60_000;
-  const cache = new Map<string, { at: number; value: Promise<Athlete> }>();
-  const profile = (athleteId: string): Promise<Athlete> => {
-    const hit = cache.get(athleteId);
-    if (hit && Date.now() - hit.at < ttl) return hit.value;
-    const value = deps.client.getAthlete(athleteId);
-    cache.set(athleteId, { at: Date.now(), value });
-    value.catch(() => cache.delete(athleteId));
-    if (cache.size > 64) cache.delete(cache.keys().next().value!);
-    return value;
-  };
+  const cache = deps.profiles ?? new ProfileCache();
+  const credential = deps.credential ?? '';
+  const profile = (athleteId: string): Promise<Athlete> => cache.get(credential, athleteId, ttl, () => deps.client.getAthlete(athleteId));
   return (athleteId, signal) => {
     const id = athleteId ?? deps.athleteIds[0] ?? '0';
     const athlete = (other?: string) => profile(other ?? id);
@@ -39,7 +61,7 @@ export function createContextFactory(deps: ContextDeps): ContextFactory {
       client: deps.client,
       athleteId: id,
       athleteIds: deps.athleteIds,
-      invalidate: (athleteId) => void cache.delete(athleteId),
+      invalidate: (athleteId) => cache.delete(credential, athleteId),
       async assertAllowedOwner(ownerId, what) {
         if (!ownerId || deps.athleteIds.includes(ownerId)) return;
         // `0` stands for the key's owner, whose real id the cached profile knows.
