@@ -1,19 +1,33 @@
 /**
  * The typed Intervals.icu client: the only code in the project that does HTTP to Intervals.icu.
  *
- * - undici `request` over a keep-alive `Agent`, or an injected dispatcher (tests use MockAgent/nock);
+ * - every attempt goes through the shared `IntervalsGuard` (pacing, concurrency cap, fair queue
+ *   per credential, shared 429 pause, retry budget, circuit breaker) and its one undici pool;
+ *   many clients (one per credential) share one guard;
+ * - identical concurrent GETs are coalesced and hot reads optionally cached (`UpstreamCache`),
+ *   keyed by a fingerprint of the credential (never the credential itself) and the athlete;
  * - HTTP Basic auth with the server-held key (`API_KEY:<key>`), which never appears in an error;
- * - connect / headers / body timeouts;
- * - retries only for GETs, on 429/502/503/504 and connection errors, with full-jitter exponential
- *   backoff that honours Retry-After, bounded in attempts and in total time;
+ * - a total deadline per attempt (combined with the caller's signal) and a cap on the response size
+ *   (streamed: a body past the cap is cut off, not buffered); gzip accepted and decompressed under
+ *   the same cap;
+ * - retries only for GETs, on 429/502/503/504 and transient connection errors (never on DNS or TLS
+ *   failures, which are configuration), with full-jitter exponential backoff that honours
+ *   Retry-After, bounded in attempts, in total time and by the guard's shared budget;
+ * - the activity and wellness lists ask only for the fields the tools read (`fields=`);
  * - responses validated with zod at the boundary (loose objects: the API adds fields);
- * - errors mapped to IntervalsError kinds with actionable messages.
+ * - errors mapped to IntervalsError kinds with actionable messages, never showing the base URL.
  */
-import { Agent, request, type Dispatcher } from 'undici';
+import { createHash } from 'node:crypto';
+import { pipeline, type Readable } from 'node:stream';
+import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
+import { request, type Dispatcher } from 'undici';
 import * as z from 'zod';
 import type { Logger } from '../logger.js';
+import { UpstreamCache } from './cache.js';
 import { errorForStatus, IntervalsError, redact, upstreamDetail } from './errors.js';
+import { type Clock, IntervalsGuard, type Outcome, realClock } from './guard.js';
 import {
+  ACTIVITY_LIST_FIELDS,
   ActivitySchema,
   ActivitySearchResultSchema,
   ActivityStreamSchema,
@@ -24,6 +38,7 @@ import {
   FolderSchema,
   IntervalsDtoSchema,
   SportSettingsSchema,
+  WELLNESS_LIST_FIELDS,
   WellnessSchema,
   WorkoutSchema,
 } from './schemas.js';
@@ -42,11 +57,25 @@ export interface IntervalsClientOptions {
   baseUrl?: string;
   /** Default athlete for athlete-scoped calls (`0` = the key's owner). */
   athleteId?: string;
+  /** Total deadline of one attempt (headers and body), in ms. */
   timeoutMs?: number;
+  /**
+   * The shared guard (and its HTTP pool). Clients for different credentials should share one; a
+   * client without one makes its own from `dispatcher`, `timeoutMs` and the guard defaults.
+   */
+  guard?: IntervalsGuard;
+  /** The shared read cache and coalescer; a client without one makes its own (caching off). */
+  cache?: UpstreamCache;
+  /** Used only when the client makes its own guard. */
   dispatcher?: Dispatcher;
   retry?: Partial<RetryPolicy>;
+  /** Largest response body accepted (after decompression), in bytes. */
+  maxResponseBytes?: number;
+  /** Ask Intervals.icu for gzip (default true): smaller over a real network, a little CPU here. */
+  gzip?: boolean;
   logger?: Logger;
-  /** Injected for tests: sleep and jitter source. */
+  /** Injected for tests: time (shared with a guard the client makes itself), sleep and jitter. */
+  clock?: Clock;
   sleep?: (ms: number, signal?: AbortSignal) => Promise<void>;
   random?: () => number;
 }
@@ -59,38 +88,54 @@ interface CallOptions<T> {
   schema: z.ZodType<T>;
   /** Human description used in error messages, e.g. "activity i123". */
   what: string;
+  /** The athlete the call is about: scopes the read cache, and what a write invalidates. */
+  athlete?: string;
   signal?: AbortSignal | undefined;
 }
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
-const RETRYABLE_CODES = new Set([
+/** Transient connection failures: retried (GETs only). Any other transport error is not. */
+export const RETRYABLE_CODES: ReadonlySet<string> = new Set([
   'ECONNRESET',
   'ECONNREFUSED',
+  'ECONNABORTED',
   'EPIPE',
   'ETIMEDOUT',
-  'EAI_AGAIN',
+  'EHOSTUNREACH',
+  'ENETUNREACH',
+  'ENETDOWN',
   'UND_ERR_SOCKET',
   'UND_ERR_CONNECT_TIMEOUT',
   'UND_ERR_CLOSED',
 ]);
+/** Name resolution failures: the host in INTERVALS_BASE_URL is wrong or DNS is down. Not retried. */
+export const DNS_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);
+/** Certificate and TLS handshake failures: configuration (or interception), never retried. */
+export const isTlsCode = (code: string) =>
+  /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_OSSL_)/.test(code) || code === 'EPROTO' || code === 'HOSTNAME_MISMATCH';
 const MAX_RETRY_AFTER_MS = 30_000;
+/** Error bodies are read only this far (enough for the detail message). */
+const MAX_ERROR_BODY = 16 * 1024;
 
 export const DEFAULT_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 300, maxDelayMs: 4_000, budgetMs: 20_000 };
+export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
-function defaultSleep(ms: number, signal?: AbortSignal): Promise<void> {
-  return new Promise((resolve, reject) => {
-    if (signal?.aborted) return reject(signal.reason);
-    const t = setTimeout(resolve, ms);
-    signal?.addEventListener(
-      'abort',
-      () => {
-        clearTimeout(t);
-        reject(signal.reason);
-      },
-      { once: true },
-    );
-  });
+/** A stable, non-reversible name for a credential: keys caches and fair queues, safe to log. */
+export function credentialFingerprint(secret: string): string {
+  return createHash('sha256').update(`intervals-mcp\u0000${secret}`).digest('hex').slice(0, 16);
 }
+
+/** The transport error's code, looking through wrappers: a DNS or TLS code anywhere wins. */
+export function errorCode(err: unknown): string | undefined {
+  const codes: string[] = [];
+  for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && typeof e === 'object' && i < 5; e = e.cause as typeof e, i++) {
+    if (typeof e.code === 'string') codes.push(e.code);
+  }
+  return codes.find((c) => DNS_CODES.has(c) || isTlsCode(c)) ?? codes[0];
+}
+
+const mib = (n: number) => `${Math.round((n / 1048576) * 10) / 10} MB`;
+const seconds = (ms: number) => (ms < 1000 ? `${ms} ms` : `${Math.round(ms / 100) / 10} s`);
 
 /** Parse Retry-After: delta seconds or an HTTP date. */
 export function parseRetryAfter(value: string | string[] | undefined, now = Date.now()): number | undefined {
@@ -115,16 +160,31 @@ export function buildQuery(query: Query | undefined): string {
 const seg = (s: string | number) => encodeURIComponent(String(s));
 const cancelled = (what: string) => new IntervalsError('timeout', `The request for ${what} was cancelled.`);
 
+/** One attempt's raw result. */
+interface Raw {
+  status: number;
+  text: string;
+  retryAfterMs: number | undefined;
+}
+
+class TooLarge extends Error {}
+
 export class IntervalsClient {
   readonly baseUrl: string;
   readonly defaultAthleteId: string;
+  /** Fingerprint of the credential: the fair-queue key and the cache scope. Safe to log. */
+  readonly credentialKey: string;
+  readonly guard: IntervalsGuard;
+  readonly cache: UpstreamCache;
   private readonly authHeader: string;
   private readonly secrets: string[];
-  private readonly dispatcher: Dispatcher;
-  private readonly ownsDispatcher: boolean;
+  private readonly ownsGuard: boolean;
   private readonly retry: RetryPolicy;
   private readonly timeoutMs: number;
+  private readonly maxResponseBytes: number;
+  private readonly gzip: boolean;
   private readonly logger: Logger | undefined;
+  private readonly clock: Clock;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
   private readonly random: () => number;
 
@@ -132,28 +192,30 @@ export class IntervalsClient {
     this.baseUrl = (opts.baseUrl ?? 'https://intervals.icu').replace(/\/+$/, '');
     this.defaultAthleteId = opts.athleteId ?? '0';
     this.authHeader = `Basic ${Buffer.from(`API_KEY:${opts.apiKey}`).toString('base64')}`;
+    this.credentialKey = credentialFingerprint(this.authHeader);
     this.secrets = [opts.apiKey];
-    this.timeoutMs = opts.timeoutMs ?? 30_000;
+    this.timeoutMs = opts.timeoutMs ?? opts.guard?.options.timeoutMs ?? 30_000;
+    this.maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
+    this.gzip = opts.gzip ?? true;
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
     this.logger = opts.logger;
-    this.sleep = opts.sleep ?? defaultSleep;
+    this.clock = opts.clock ?? (opts.sleep ? { now: realClock.now, sleep: opts.sleep } : realClock);
+    this.sleep = opts.sleep ?? ((ms, signal) => this.clock.sleep(ms, signal));
     this.random = opts.random ?? Math.random;
-    this.ownsDispatcher = !opts.dispatcher;
-    this.dispatcher =
-      opts.dispatcher ??
-      new Agent({
-        keepAliveTimeout: 30_000,
-        keepAliveMaxTimeout: 120_000,
-        connections: 16,
-        connect: { timeout: Math.min(10_000, this.timeoutMs) },
-        headersTimeout: this.timeoutMs,
-        bodyTimeout: this.timeoutMs,
+    this.ownsGuard = !opts.guard;
+    this.guard =
+      opts.guard ??
+      new IntervalsGuard({
+        timeoutMs: this.timeoutMs,
+        ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+        ...(opts.clock ? { clock: opts.clock } : {}),
       });
+    this.cache = opts.cache ?? new UpstreamCache(opts.clock ? { clock: opts.clock } : {});
   }
 
-  /** Close the keep-alive pool (graceful shutdown). Injected dispatchers belong to the caller. */
+  /** Close the guard and its pool if this client made them; a shared guard belongs to its owner. */
   async close(): Promise<void> {
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    if (this.ownsGuard) await this.guard.close();
   }
 
   // ---------------------------------------------------------------- athlete and settings
@@ -188,13 +250,15 @@ export class IntervalsClient {
 
   // ---------------------------------------------------------------- activities
 
+  /** `fields`: what to ask for (default: the fields the tools read); `'all'` for the whole record. */
   listActivities(
     athleteId: string,
-    params: { oldest: string; newest?: string; limit?: number },
+    params: { oldest: string; newest?: string; limit?: number; fields?: readonly string[] | 'all' },
     signal?: AbortSignal,
   ) {
+    const { fields = ACTIVITY_LIST_FIELDS, ...rest } = params;
     return this.get(`/athlete/${seg(athleteId)}/activities`, {
-      query: params,
+      query: { ...rest, fields: fields === 'all' ? undefined : fields },
       schema: z.array(ActivitySchema),
       what: `activities of athlete ${athleteId}`,
       signal,
@@ -265,9 +329,15 @@ export class IntervalsClient {
 
   // ---------------------------------------------------------------- wellness
 
-  listWellness(athleteId: string, params: { oldest: string; newest: string; fields?: readonly string[] }, signal?: AbortSignal) {
+  /** `fields`: what to ask for (default: the fields the tools read); `'all'` for the whole record. */
+  listWellness(
+    athleteId: string,
+    params: { oldest: string; newest: string; fields?: readonly string[] | 'all' },
+    signal?: AbortSignal,
+  ) {
+    const { fields = WELLNESS_LIST_FIELDS, ...rest } = params;
     return this.get(`/athlete/${seg(athleteId)}/wellness`, {
-      query: params,
+      query: { ...rest, fields: fields === 'all' ? undefined : fields },
       schema: z.array(WellnessSchema),
       what: `wellness of athlete ${athleteId}`,
       signal,
@@ -385,51 +455,159 @@ export class IntervalsClient {
 
   private async call<T>(method: Dispatcher.HttpMethod, path: string, opts: CallOptions<T>): Promise<T> {
     const url = `${this.baseUrl}/api/v1${path}${buildQuery(opts.query)}`;
-    const idempotent = method === 'GET';
-    const started = Date.now();
-    for (let attempt = 0; ; attempt++) {
-      const t0 = Date.now();
-      let status: number;
-      let text: string;
-      let retryAfterMs: number | undefined;
-      try {
-        const res = await request(url, {
-          method,
-          dispatcher: this.dispatcher,
-          headers: {
-            authorization: this.authHeader,
-            accept: 'application/json',
-            'accept-encoding': 'identity',
-            ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
-          },
-          ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
-          signal: opts.signal,
-        });
-        status = res.statusCode;
-        retryAfterMs = parseRetryAfter(res.headers['retry-after']);
-        text = await res.body.text();
-      } catch (err) {
-        // A cancelled call (the MCP client gave up, or a deadline) rejects with the signal's reason,
-        // which may be any value: it is a cancellation whatever it looks like, and never retried.
-        const mapped = opts.signal?.aborted ? cancelled(opts.what) : this.mapTransportError(err, opts.what, !idempotent);
-        const retryable = idempotent && mapped.kind === 'network';
-        if (retryable && (await this.backoff(attempt, started, undefined, opts.signal, opts.what))) {
-          this.logger?.debug({ method, path, attempt, err: mapped.message }, 'intervals retry after network error');
-          continue;
-        }
-        this.logger?.warn({ method, path, ms: Date.now() - t0, kind: mapped.kind }, 'intervals request failed');
-        throw mapped;
-      }
-      this.logger?.debug({ method, path, status, ms: Date.now() - t0, attempt }, 'intervals request');
-      if (status >= 200 && status < 300) return this.parse(text, opts);
-      if (idempotent && RETRYABLE_STATUS.has(status) && (await this.backoff(attempt, started, retryAfterMs, opts.signal, opts.what))) {
-        continue;
-      }
-      throw this.mapStatus(status, text, opts.what, retryAfterMs, !idempotent);
+    const athlete = opts.athlete ?? /^\/athlete\/([^/]+)/.exec(path)?.[1] ?? '';
+    if (method === 'GET') {
+      const key = UpstreamCache.key(this.credentialKey, athlete, url);
+      const text = await this.cache.read(
+        key,
+        { credential: this.credentialKey, athlete },
+        (shared) => this.exchange(method, path, url, opts, shared),
+        opts.signal,
+      ).catch((err: unknown) => {
+        // This caller gave up while others may still be waiting on the shared request.
+        if (opts.signal?.aborted && !(err instanceof IntervalsError)) throw cancelled(opts.what);
+        throw err;
+      });
+      return this.parse(text, opts);
+    }
+    try {
+      return this.parse(await this.exchange(method, path, url, opts, opts.signal), opts);
+    } finally {
+      // Whatever the outcome (a failed write may still have landed), reads of this athlete start fresh.
+      this.cache.invalidate(this.credentialKey, athlete);
     }
   }
 
-  /** Wait before the next attempt; false when the attempt or time budget is spent. */
+  /** Attempts (with retries for GETs) until a 2xx body, or the mapped error. */
+  private async exchange<T>(
+    method: Dispatcher.HttpMethod,
+    path: string,
+    url: string,
+    opts: CallOptions<T>,
+    signal: AbortSignal | undefined,
+  ): Promise<string> {
+    const idempotent = method === 'GET';
+    const started = this.clock.now();
+    for (let attempt = 0; ; attempt++) {
+      let permit;
+      try {
+        permit = await this.guard.acquire(this.credentialKey, signal);
+      } catch (err) {
+        if (signal?.aborted) throw cancelled(opts.what);
+        throw err;
+      }
+      const t0 = this.clock.now();
+      let raw: Raw;
+      try {
+        raw = await this.attempt(method, url, opts, signal);
+      } catch (err) {
+        const { error, retryable, outcome } = this.classifyFailure(err, opts.what, !idempotent, signal);
+        permit.release(outcome);
+        if (idempotent && retryable && (await this.backoff(attempt, started, undefined, signal, opts.what))) {
+          this.logger?.debug({ method, path, attempt, err: error.message }, 'intervals retry after network error');
+          continue;
+        }
+        this.logger?.warn({ method, path, ms: this.clock.now() - t0, kind: error.kind }, 'intervals request failed');
+        throw error;
+      }
+      const { status } = raw;
+      permit.release(
+        status === 429
+          ? { kind: 'rate_limited', retryAfterMs: raw.retryAfterMs }
+          : status >= 500
+            ? { kind: 'server_error' }
+            : { kind: 'ok' },
+      );
+      this.logger?.debug({ method, path, status, ms: this.clock.now() - t0, attempt }, 'intervals request');
+      if (status >= 200 && status < 300) return raw.text;
+      if (idempotent && RETRYABLE_STATUS.has(status) && (await this.backoff(attempt, started, raw.retryAfterMs, signal, opts.what))) {
+        continue;
+      }
+      throw this.mapStatus(status, raw.text, opts.what, raw.retryAfterMs, !idempotent);
+    }
+  }
+
+  /** One request under a total deadline, its body streamed under the size cap. */
+  private async attempt<T>(method: Dispatcher.HttpMethod, url: string, opts: CallOptions<T>, signal: AbortSignal | undefined): Promise<Raw> {
+    const deadline = AbortSignal.timeout(this.timeoutMs);
+    const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+    try {
+      const res = await request(url, {
+        method,
+        dispatcher: this.guard.dispatcher,
+        headers: {
+          authorization: this.authHeader,
+          accept: 'application/json',
+          'accept-encoding': this.gzip ? 'gzip' : 'identity',
+          ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
+        },
+        ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
+        signal: combined,
+      });
+      const status = res.statusCode;
+      const ok = status >= 200 && status < 300;
+      const text = await this.readBody(res, ok ? this.maxResponseBytes : MAX_ERROR_BODY, !ok);
+      return { status, text, retryAfterMs: parseRetryAfter(res.headers['retry-after']) };
+    } catch (err) {
+      if (deadline.aborted && !signal?.aborted) throw new DeadlineExceeded();
+      throw err;
+    }
+  }
+
+  /**
+   * Read a body without ever holding more than `max` bytes of it (compressed or not). A declared
+   * length over the cap is refused before reading; a streamed body is cut off as soon as it passes
+   * the cap. `truncate`: keep the first `max` bytes instead of failing (error bodies).
+   */
+  private async readBody(res: Dispatcher.ResponseData, max: number, truncate: boolean): Promise<string> {
+    const body = res.body as unknown as Readable;
+    const encoding = String(res.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    const declared = Number(res.headers['content-length']);
+    if (!truncate && Number.isFinite(declared) && declared > max) {
+      body.destroy();
+      throw new TooLarge(`${declared}`);
+    }
+    let source: Readable = body;
+    if (encoding === 'gzip' || encoding === 'x-gzip' || encoding === 'deflate' || encoding === 'br') {
+      const inflate = encoding === 'br' ? createBrotliDecompress() : encoding === 'deflate' ? createInflate() : createGunzip();
+      source = pipeline(body, inflate, () => {});
+    } else if (encoding !== 'identity' && encoding !== '') {
+      body.destroy();
+      throw new IntervalsError('upstream', `Intervals.icu answered in an encoding the server does not read (${encoding.slice(0, 20)}).`);
+    }
+    const chunks: Buffer[] = [];
+    let total = 0;
+    try {
+      for await (const chunk of source) {
+        const buf = chunk as Buffer;
+        if (total + buf.length > max) {
+          if (truncate) {
+            chunks.push(buf.subarray(0, max - total));
+            total = max;
+            break;
+          }
+          throw new TooLarge(`${total + buf.length}`);
+        }
+        chunks.push(buf);
+        total += buf.length;
+      }
+    } catch (err) {
+      source.destroy();
+      body.destroy();
+      if (err instanceof TooLarge) throw err;
+      if ((err as { code?: string }).code?.startsWith('Z_')) {
+        throw new IntervalsError('upstream', 'Intervals.icu sent a compressed answer that does not decompress.');
+      }
+      throw err;
+    }
+    if (truncate) {
+      source.destroy();
+      body.destroy();
+    }
+    return Buffer.concat(chunks, total).toString('utf8');
+  }
+
+  /** Wait before the next attempt; false when the attempt, time or shared budget is spent. */
   private async backoff(
     attempt: number,
     started: number,
@@ -442,7 +620,8 @@ export class IntervalsClient {
     const exp = Math.min(this.retry.maxDelayMs, this.retry.baseDelayMs * 2 ** attempt);
     const jittered = Math.round(exp / 2 + this.random() * (exp / 2));
     const delay = Math.max(jittered, retryAfterMs ?? 0);
-    if (Date.now() - started + delay > this.retry.budgetMs) return false;
+    if (this.clock.now() - started + delay > this.retry.budgetMs) return false;
+    if (!this.guard.tryRetry()) return false;
     try {
       await this.sleep(delay, signal);
     } catch (err) {
@@ -486,20 +665,77 @@ export class IntervalsClient {
     return errorForStatus(status, what, detail, retryAfterMs, write);
   }
 
-  private mapTransportError(err: unknown, what: string, write: boolean): IntervalsError {
-    if (err instanceof IntervalsError) return err;
-    const e = err as { name?: string; code?: string; message?: string };
-    if (e?.name === 'AbortError' || e?.name === 'TimeoutError' || e?.code === 'UND_ERR_ABORTED') return cancelled(what);
-    if (e?.code === 'UND_ERR_HEADERS_TIMEOUT' || e?.code === 'UND_ERR_BODY_TIMEOUT') {
-      return new IntervalsError(
-        'timeout',
-        `Intervals.icu did not answer within ${Math.round(this.timeoutMs / 1000)} s for ${what}.${write ? '' : ' Try again, or ask for a shorter date range.'}`,
-      );
+  /**
+   * What a transport failure means: the error for the caller, whether a GET may retry it, and what
+   * it tells the guard. DNS and TLS failures are configuration: not retried, not counted against
+   * the circuit, and the message names INTERVALS_BASE_URL (never its value).
+   */
+  private classifyFailure(
+    err: unknown,
+    what: string,
+    write: boolean,
+    signal: AbortSignal | undefined,
+  ): { error: IntervalsError; retryable: boolean; outcome: Outcome } {
+    // A cancelled call (the MCP client gave up) rejects with the signal's reason, which may be any
+    // value: it is a cancellation whatever it looks like, and never retried.
+    if (signal?.aborted) return { error: cancelled(what), retryable: false, outcome: { kind: 'neutral' } };
+    if (err instanceof TooLarge) {
+      return {
+        error: new IntervalsError(
+          'upstream',
+          `Intervals.icu's answer for ${what} is larger than the server accepts (${mib(this.maxResponseBytes)}, INTERVALS_MAX_RESPONSE_BYTES); it was not read.${write ? '' : ' Ask for a shorter date range or fewer streams.'}`,
+        ),
+        retryable: false,
+        outcome: { kind: 'ok' },
+      };
     }
-    const code = e?.code && RETRYABLE_CODES.has(e.code) ? e.code : (e?.code ?? 'unknown error');
-    return new IntervalsError(
-      'network',
-      `Could not reach Intervals.icu at ${redact(this.baseUrl, this.secrets)} for ${what} (${code}). Check the server's network and INTERVALS_BASE_URL.`,
-    );
+    if (err instanceof IntervalsError) return { error: err, retryable: false, outcome: { kind: 'server_error' } };
+    const code = errorCode(err);
+    if (err instanceof DeadlineExceeded || code === 'UND_ERR_HEADERS_TIMEOUT' || code === 'UND_ERR_BODY_TIMEOUT') {
+      return {
+        error: new IntervalsError(
+          'timeout',
+          `Intervals.icu did not answer within ${seconds(this.timeoutMs)} for ${what}.${write ? '' : ' Try again, or ask for a shorter date range.'}`,
+        ),
+        retryable: false,
+        outcome: { kind: 'server_error' },
+      };
+    }
+    const e = err as { name?: string };
+    if (e?.name === 'AbortError' || code === 'UND_ERR_ABORTED') return { error: cancelled(what), retryable: false, outcome: { kind: 'neutral' } };
+    if (code && DNS_CODES.has(code)) {
+      return {
+        error: new IntervalsError(
+          'network',
+          `Could not find the Intervals.icu host for ${what} (${code}). The operator should check INTERVALS_BASE_URL and the server's DNS.`,
+        ),
+        retryable: false,
+        outcome: { kind: 'neutral' },
+      };
+    }
+    if (code && isTlsCode(code)) {
+      return {
+        error: new IntervalsError(
+          'network',
+          `The secure connection to Intervals.icu failed for ${what} (${code}): its certificate was not accepted. The operator should check INTERVALS_BASE_URL and any proxy in between.`,
+        ),
+        retryable: false,
+        outcome: { kind: 'neutral' },
+      };
+    }
+    const retryable = code !== undefined && RETRYABLE_CODES.has(code);
+    return {
+      error: new IntervalsError(
+        'network',
+        redact(
+          `Could not reach Intervals.icu for ${what} (${code ?? 'unknown error'}).${write ? '' : retryable ? ' Try again in a moment.' : ''} If it persists, the operator should check the server's network and INTERVALS_BASE_URL.`,
+          this.secrets,
+        ),
+      ),
+      retryable,
+      outcome: { kind: 'server_error' },
+    };
   }
 }
+
+class DeadlineExceeded extends Error {}

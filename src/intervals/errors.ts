@@ -10,6 +10,8 @@ export type IntervalsErrorKind =
   | 'not_found'
   | 'rate_limited'
   | 'validation'
+  /** Any other 4xx: Intervals.icu refused this request; repeating it unchanged will not help. */
+  | 'rejected'
   | 'upstream'
   | 'timeout'
   | 'network'
@@ -26,11 +28,6 @@ export class IntervalsError extends Error {
   ) {
     super(message);
   }
-}
-
-/** The input is wrong before anything is sent upstream (bad date, unknown athlete, bad id…). */
-export class InputError extends Error {
-  override name = 'InputError';
 }
 
 const MAX_DETAIL = 200;
@@ -62,6 +59,19 @@ export function redact(text: string, secrets: readonly string[]): string {
   }
   return out;
 }
+
+const REASONS: Record<number, string> = {
+  405: 'method not allowed',
+  406: 'not acceptable',
+  408: 'request timeout',
+  409: 'conflict',
+  410: 'gone',
+  413: 'request too large',
+  414: 'URL too long',
+  415: 'unsupported media type',
+  418: "I'm a teapot",
+  451: 'unavailable for legal reasons',
+};
 
 export function errorForStatus(
   status: number,
@@ -96,6 +106,12 @@ export function errorForStatus(
       );
     case status === 400 || status === 422:
       return new IntervalsError('validation', `Intervals.icu rejected the request (${status}) for ${what}.${d}`, status);
+    case status >= 400 && status < 500:
+      return new IntervalsError(
+        'rejected',
+        `Intervals.icu rejected the request (${status}${REASONS[status] ? ` ${REASONS[status]}` : ''}) for ${what}.${d} Repeating it unchanged will not help.`,
+        status,
+      );
     default:
       return new IntervalsError(
         'upstream',

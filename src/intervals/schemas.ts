@@ -111,6 +111,8 @@ const activityFields = {
   icu_variability_index: num,
   compliance: num,
 } satisfies FieldsOf<S['Activity']>;
+/** The activity fields the tools read: what the activity list asks for with `fields=`. */
+export const ACTIVITY_LIST_FIELDS: readonly string[] = Object.freeze(Object.keys(activityFields));
 
 const intervalFields = {
   id: int,
@@ -227,6 +229,8 @@ const wellnessFields = {
   comments: str,
   locked: bool,
 } satisfies FieldsOf<S['Wellness']>;
+/** The wellness fields the tools read: what the wellness list asks for with `fields=` by default. */
+export const WELLNESS_LIST_FIELDS: readonly string[] = Object.freeze(Object.keys(wellnessFields));
 export const WellnessSchema = z.looseObject(wellnessFields);
 export type Wellness = z.infer<typeof WellnessSchema>;
 
