@@ -37,6 +37,19 @@ export interface RequestInfo {
   /** Verified identity (Pomerium), for the tool-call log line. */
   email?: string | undefined;
   requestId?: string | undefined;
+  /** Fingerprint of the caller's Intervals.icu credential (a hash, never the secret), for the log line. */
+  credential?: string | undefined;
+  /** This request's tool context (oauth: built on the caller's token); default `deps.contextFor`. */
+  contextFor?: ContextFactory | undefined;
+  /** Binds cursors to the caller (src/credentials): sealed into `next`, checked on `cursor`. */
+  cursors?: CursorSeal | undefined;
+}
+
+/** Ties a cursor to one credential and athlete, so a cursor minted for one person cannot page another's data. */
+export interface CursorSeal {
+  seal(cursor: string, athleteId: string): string;
+  /** The tool's own cursor back, or an InputError when it was sealed for someone else. */
+  open(cursor: string, athleteId: string): string;
 }
 
 /** Tools exposed under this configuration: READ_ONLY removes every tool whose annotations say it writes; coach tools need coach mode. */
@@ -209,7 +222,12 @@ async function runTool(
   const started = performance.now();
   const athleteArg = args.athlete_id;
   const athleteId = typeof athleteArg === 'string' ? athleteArg : undefined;
-  const log = deps.logger.child({ tool: tool.name, ...(info.email ? { email: info.email } : {}), ...(info.requestId ? { reqId: info.requestId } : {}) });
+  const log = deps.logger.child({
+    tool: tool.name,
+    ...(info.email ? { email: info.email } : {}),
+    ...(info.credential ? { credential: info.credential } : {}),
+    ...(info.requestId ? { reqId: info.requestId } : {}),
+  });
   const refuse = (message: string) => {
     log.info({ status: 'error', kind: 'input', ms: Math.round(performance.now() - started) }, 'tool call');
     return fail(message);
@@ -224,8 +242,13 @@ async function runTool(
   if (!parsed.success) return refuse(invalidArguments(tool, schema, parsed.error));
   const { athlete_id: _athlete, ...input } = parsed.data as Record<string, unknown>;
   try {
-    const ctx = deps.contextFor(athleteId, signal);
+    const ctx = (info.contextFor ?? deps.contextFor)(athleteId, signal);
+    const sealedFor = ctx.athleteId;
+    if (info.cursors && typeof input.cursor === 'string') input.cursor = info.cursors.open(input.cursor, sealedFor);
     const data = await tool.handler(input, ctx);
+    if (info.cursors && typeof (data as { next?: unknown }).next === 'string') {
+      (data as { next: string }).next = info.cursors.seal((data as { next: string }).next, sealedFor);
+    }
     log.info({ status: 'ok', ms: Math.round(performance.now() - started), ...(athleteId ? { athlete: athleteId } : {}) }, 'tool call');
     return ok(data as Record<string, unknown>);
   } catch (err) {
