@@ -1,0 +1,52 @@
+#!/usr/bin/env node
+/**
+ * The `intervals-mcp` command.
+ *
+ *   intervals-mcp           MCP over stdio (Claude Desktop, Claude Code, other local clients)
+ *   intervals-mcp http      the Streamable HTTP server (what the container runs)
+ *
+ * Only the launcher is loaded before the mode is known; each mode's modules load on demand.
+ */
+import { prepareRuntime } from './launch.js';
+import { VERSION } from './version.js';
+
+const USAGE = `Usage: intervals-mcp [http]
+
+  (no argument)   serve MCP over stdin/stdout, for Claude Desktop, Claude Code and other local clients
+  http            serve MCP over Streamable HTTP (POST /mcp), as the container does
+  --version       print the version
+  --help          print this help
+
+Configuration comes from the environment (INTERVALS_API_KEY, INTERVALS_ATHLETE_ID, READ_ONLY, ...);
+see the README.
+`;
+
+const [command, ...extra] = process.argv.slice(2);
+
+async function main(): Promise<void> {
+  if (command === '--help' || command === '-h' || command === 'help') {
+    process.stdout.write(USAGE);
+    return;
+  }
+  if (command === '--version' || command === '-v') {
+    process.stdout.write(`${VERSION}\n`);
+    return;
+  }
+  if (extra.length || (command !== undefined && command !== 'http' && command !== 'stdio')) {
+    process.stderr.write(`intervals-mcp: unknown argument ${JSON.stringify(extra[0] ?? command)}\n\n${USAGE}`);
+    process.exit(2);
+  }
+  prepareRuntime();
+  if (command === 'http') {
+    const { runHttp } = await import('./run-http.js');
+    await runHttp();
+  } else {
+    const { runStdio } = await import('./run-stdio.js');
+    await runStdio();
+  }
+}
+
+main().catch((err: unknown) => {
+  process.stderr.write(`intervals-mcp: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+});

@@ -1,0 +1,49 @@
+/**
+ * `intervals-mcp` with no arguments: one MCP session over stdin/stdout, as Claude Desktop, Claude
+ * Code and other local clients expect. No HTTP listener and no auth settings; stdout carries
+ * protocol messages only (logs go to stderr, which the clients keep in their MCP logs). The
+ * process ends by itself, exit code 0, when the client closes stdin or sends SIGINT/SIGTERM.
+ */
+import { ConfigError, loadConfigFromProcess } from './config.js';
+import { buildDeps } from './deps.js';
+import { createLogger } from './logger.js';
+import { exposedTools } from './mcp/server.js';
+import { serveStdio } from './mcp/stdio.js';
+
+/** After the session ends, cleanup gets this long before the process exits regardless. */
+const EXIT_GRACE_MS = 3_000;
+
+export async function runStdio(): Promise<void> {
+  let config;
+  try {
+    config = await loadConfigFromProcess('stdio');
+  } catch (err) {
+    if (err instanceof ConfigError) {
+      process.stderr.write(`intervals-mcp: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
+  const logger = createLogger(config.logLevel, process.stderr);
+  const { client, mcp } = buildDeps(config, { logger });
+  const session = await serveStdio(mcp);
+  logger.info(
+    { transport: 'stdio', readOnly: config.readOnly, athletes: config.intervals.athleteIds, tools: exposedTools(mcp).map((t) => t.name) },
+    'intervals-mcp ready on stdio',
+  );
+
+  const stop = (reason: string) => {
+    logger.info({ reason }, 'stdio session ending');
+    void session.close();
+  };
+  process.once('SIGINT', () => stop('SIGINT'));
+  process.once('SIGTERM', () => stop('SIGTERM'));
+  // The client went away while we were answering: nothing left to talk to.
+  process.stdout.on('error', () => stop('stdout closed'));
+
+  await session.closed;
+  setTimeout(() => process.exit(0), EXIT_GRACE_MS).unref();
+  process.stdin.destroy();
+  await client.close();
+  logger.info('stopped');
+}
