@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from '../intervals/errors.js';
+import { InputError } from './errors.js';
 import { addDays, datesFrom, daysBetween, isDateInHorizon, isValidDate, localDateTime, resolveRange, todayIn, weekStart } from './dates.js';
 
 describe('isValidDate', () => {

@@ -2,7 +2,7 @@
  * Local calendar dates (`YYYY-MM-DD`) in the athlete's time zone. Dates are handled as strings and
  * UTC-midnight arithmetic only, never through the host's time zone.
  */
-import { InputError } from '../intervals/errors.js';
+import { InputError } from './errors.js';
 
 const DAY_MS = 86_400_000;
 

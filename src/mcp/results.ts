@@ -4,7 +4,8 @@
  * model) and the same compact JSON as text `content` for clients that read text (claude.ai). The
  * model reads one of the two, so neither may be a summary of the other.
  */
-import { IntervalsError, InputError } from '../intervals/errors.js';
+import { InputError } from '../domain/errors.js';
+import { IntervalsError } from '../intervals/errors.js';
 
 export interface ToolResult {
   [key: string]: unknown;

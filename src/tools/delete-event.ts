@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { InputError } from '../intervals/errors.js';
+import { InputError } from '../domain/errors.js';
 import { describeEvent, eventDate, eventIdArg, flag, isPast } from './support/calendar-write.js';
 import { guardWrite } from './support/write-guard.js';
 import { EVENT_COLUMNS } from './support/event-row.js';

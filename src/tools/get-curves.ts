@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { InputError } from '../intervals/errors.js';
+import { InputError } from '../domain/errors.js';
 import type { DataCurve } from '../intervals/schemas.js';
 import { addDays, daysBetween, resolveRange, type Range } from '../domain/dates.js';
 import { localDate as day } from './support/params.js';

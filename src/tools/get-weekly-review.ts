@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { InputError } from '../intervals/errors.js';
+import { InputError } from '../domain/errors.js';
 import { isStravaStub } from '../intervals/schemas.js';
 import { addDays, datesFrom, dayOf, daysBetween, weekStart } from '../domain/dates.js';
 import { localDate as day, wholeIn } from './support/params.js';

@@ -6,7 +6,7 @@
 import { beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
 import type { IntervalsClient } from '../intervals/client.js';
-import { InputError } from '../intervals/errors.js';
+import { InputError } from '../domain/errors.js';
 import { ActivitySchema, AthleteSchema, EventSchema, WellnessSchema, type Athlete } from '../intervals/schemas.js';
 import { STRAVA_NOTE } from './support/strava.js';
 import { createContextFactory } from './support/context.js';

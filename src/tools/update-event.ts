@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { InputError } from '../intervals/errors.js';
+import { InputError } from '../domain/errors.js';
 import type { Event } from '../intervals/schemas.js';
 import { checkEvent, describeEvent, eventDate, eventIdArg, flag, isPast, moveFields, plannedFields, problemsError, whole, writtenEvent } from './support/calendar-write.js';
 import { guardWrite } from './support/write-guard.js';

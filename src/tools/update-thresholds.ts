@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { InputError } from '../intervals/errors.js';
+import { InputError } from '../domain/errors.js';
 import type { SportSettings } from '../intervals/schemas.js';
 import { summariseSport } from './support/sport-summary.js';
 import { familyOfTypes } from '../domain/sports.js';

@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { InputError } from '../intervals/errors.js';
+import { InputError } from '../domain/errors.js';
 import { addDays } from '../domain/dates.js';
 import { localDate } from './support/params.js';
 import { WELLNESS_COLUMNS } from './support/wellness-row.js';

@@ -4,7 +4,7 @@
  * what Intervals.icu stored, and the error advice for writes that failed half-way.
  */
 import * as z from 'zod';
-import { InputError } from '../../intervals/errors.js';
+import { InputError } from '../../domain/errors.js';
 import type { Event } from '../../intervals/schemas.js';
 import { addDays, dayOf, daysBetween } from '../../domain/dates.js';
 import { EVENT_COLUMNS, eventCategory as category, isUnparsed } from './event-row.js';

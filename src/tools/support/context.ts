@@ -6,7 +6,7 @@
  * fingerprint (a hash, never the secret) and the athlete: one person's `0` is never another's.
  */
 import type { IntervalsClient } from '../../intervals/client.js';
-import { InputError } from '../../intervals/errors.js';
+import { InputError } from '../../domain/errors.js';
 import type { Athlete } from '../../intervals/schemas.js';
 import { todayIn } from '../../domain/dates.js';
 import type { ToolContext } from './tool.js';

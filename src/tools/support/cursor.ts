@@ -4,7 +4,7 @@
  * (`tool:key=value;key=value`), cheap in tokens; the model passes it back verbatim as `cursor`.
  */
 import * as z from 'zod';
-import { InputError } from '../../intervals/errors.js';
+import { InputError } from '../../domain/errors.js';
 
 /** The `cursor` argument: a bare string in the catalogue. */
 export const cursorArg = z.string().optional();
