@@ -72,6 +72,11 @@ export class Drainer {
     return this.#draining;
   }
 
+  /** Requests being served right now. */
+  get inFlight(): number {
+    return this.#inFlight.size;
+  }
+
   /** First middleware: remembers each response until it closes; once draining, asks to close the connection. */
   readonly track: RequestHandler = (_req, res, next) => {
     this.#inFlight.add(res);
