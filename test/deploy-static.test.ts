@@ -8,6 +8,7 @@ import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
 import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { loadConfig } from '../src/config.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const read = (p: string) => readFileSync(ROOT + p, 'utf8');
@@ -102,6 +103,22 @@ function policyEmails(policy: unknown): string[] {
   };
   walk(policy);
   return out;
+}
+
+/** Compose durations: 1m30s, 20s, 500ms. */
+function durationMs(v: string): number {
+  let total = 0;
+  for (const m of v.matchAll(/(\d+(?:\.\d+)?)(ms|us|h|m|s)/g)) {
+    total += Number(m[1]) * { h: 3_600_000, m: 60_000, s: 1000, ms: 1, us: 0.001 }[m[2] as 'h']!;
+  }
+  return total;
+}
+
+/** Compose byte values: 256m, 1g, 300000k. */
+function memoryBytes(v: string): number {
+  const m = /^(\d+)([bkmg]?)b?$/i.exec(v.trim());
+  if (!m) return Number.NaN;
+  return Number(m[1]) * { '': 1, b: 1, k: 1024, m: 1024 ** 2, g: 1024 ** 3 }[m[2]!.toLowerCase() as 'k']!;
 }
 
 /** Strings that look like key material rather than names, paths or references. */
@@ -227,6 +244,29 @@ describe('docker-compose.yml: intervals-mcp', () => {
     expect(['unless-stopped', 'always', 'on-failure']).toContain(mcpService.restart);
   });
 
+  it('is built here by default (pull_policy build), or pulls a released image when .env says so', () => {
+    const defaultOf = (v: unknown) => /^\$\{[A-Z_]+:-([^}]+)\}$/.exec(String(v))?.[1] ?? String(v);
+    expect(defaultOf(mcpService.pull_policy)).toBe('build');
+    expect(defaultOf(mcpService.image)).toBe('intervals-mcp:local');
+    expect(String(mcpService.pull_policy)).toMatch(/^\$\{INTERVALS_MCP_PULL_POLICY:-build\}$/);
+    expect(String(mcpService.image)).toMatch(/^\$\{INTERVALS_MCP_IMAGE:-/);
+  });
+
+  it('gives the server longer to stop than its drain takes', () => {
+    const drainMs = loadConfig({ INTERVALS_API_KEY: 'k' }).http.drainMs;
+    const env = envOf(mcpService);
+    const configured = env.SHUTDOWN_DRAIN_MS ? Number(env.SHUTDOWN_DRAIN_MS) : drainMs;
+    const grace = durationMs(String(mcpService.stop_grace_period ?? '10s'));
+    expect(grace, `stop_grace_period ${mcpService.stop_grace_period} vs drain ${configured} ms`).toBeGreaterThanOrEqual(configured + 5_000);
+  });
+
+  it('keeps the health probe out of Node: no second runtime inside mem_limit', () => {
+    const test = (mcpService.healthcheck?.test ?? []) as string[];
+    expect(test.slice(0, 2)).toEqual(['CMD', 'bash']);
+    expect(test).not.toContain('node');
+    expect(memoryBytes(String(mcpService.mem_limit))).toBeGreaterThanOrEqual(256 * 1024 * 1024);
+  });
+
   it('is hardened: read-only root, tmpfs /tmp, no capabilities, no-new-privileges, memory limit, init', () => {
     expect(mcpService.read_only).toBe(true);
     expect(JSON.stringify(mcpService.tmpfs ?? [])).toContain('/tmp');
@@ -247,9 +287,14 @@ describe('docker-compose.yml: pomerium', () => {
     expect(ports).toEqual(expect.arrayContaining(['443:443', '80:80']));
   });
 
-  it('mounts config.yaml read-only and a named volume on /data', () => {
+  it('mounts the pomerium/ directory read-only (so edits that replace config.yaml are seen) and a named volume on /data', () => {
     const volumes = (pomeriumService.volumes as unknown[]).map(String);
-    expect(volumes).toContain('./pomerium/config.yaml:/pomerium/config.yaml:ro');
+    // A single-file bind mount pins the file's inode: an editor that writes a new file and renames it
+    // over config.yaml (vim, sed -i, most IDEs) leaves Pomerium on the old policy, so a revocation
+    // would silently do nothing. The directory mount shows the container the current file.
+    expect(volumes).toContain('./pomerium:/pomerium:ro');
+    expect(volumes.some((v) => v.includes('config.yaml'))).toBe(false);
+    expect(existsSync(ROOT + 'pomerium/config.yaml')).toBe(true);
     const data = volumes.find((v) => v.split(':')[1] === '/data');
     expect(data, 'a volume mounted at /data').toBeTruthy();
     expect(compose.volumes).toHaveProperty(data!.split(':')[0]!);
@@ -381,12 +426,71 @@ describe('Dockerfile', () => {
     expect(final).toMatch(/^CMD \["node", "dist\/[\w/.-]+\.js"\]$/m);
   });
 
+  it('pins every base image by the digest of node:24-bookworm-slim, tag kept for readers and Dependabot', () => {
+    const froms = [...dockerfile.matchAll(/^FROM\s+(\S+)/gm)].map((m) => m[1]!);
+    for (const f of froms) expect(f).toMatch(/^node:24-bookworm-slim@sha256:[0-9a-f]{64}$/);
+    expect(new Set(froms).size, 'build and runtime on the same base').toBe(1);
+  });
+
+  it('does not download a second Node runtime in the build stage', () => {
+    // The `node` devDependency installs a Node binary from its preinstall script; the image has Node.
+    const lock = JSON.parse(read('package-lock.json')) as { packages: Record<string, { hasInstallScript?: boolean }> };
+    if (lock.packages['node_modules/node']?.hasInstallScript) {
+      const install = /^RUN npm ci\b.*$/m.exec(stages[0]!)?.[0] ?? '';
+      expect(install, 'the build stage must skip install scripts').toMatch(/--ignore-scripts\b/);
+    }
+    expect(final).toMatch(/^RUN npm ci\b.*--omit=dev/m);
+  });
+
+  it('carries OCI labels that match package.json', () => {
+    const pkg = JSON.parse(read('package.json')) as { name: string; license: string };
+    const label = (key: string) => new RegExp(`org\\.opencontainers\\.image\\.${key}="([^"]*)"`).exec(final)?.[1];
+    expect(label('title')).toBe(pkg.name);
+    expect(label('licenses')).toBe(pkg.license);
+    expect(label('description')).toBeTruthy();
+    expect(label('version')).toBe('${VERSION}');
+    expect(label('revision')).toBe('${REVISION}');
+  });
+
+  it('starts the same file as `npm start`', () => {
+    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+    const startFile = /^node (\S+\.js)$/.exec(pkg.scripts.start ?? '')?.[1];
+    expect(startFile, 'npm start is `node <file>.js`').toBeDefined();
+    expect(final).toContain(`CMD ["node", "${startFile}"]`);
+  });
+
   it('.dockerignore keeps dependencies and credentials out of the build context', () => {
     const ignored = read('.dockerignore')
       .split(/\r?\n/)
       .map((l) => l.trim())
       .filter((l) => l && !l.startsWith('#'));
     expect(ignored).toEqual(expect.arrayContaining(['node_modules', '.env', 'secrets']));
+  });
+
+  it('.dockerignore keeps every file `npm run build` reads in the build context', () => {
+    const ignored = read('.dockerignore')
+      .split(/\r?\n/)
+      .map((l) => l.trim())
+      .filter((l) => l && !l.startsWith('#') && !l.startsWith('!'));
+    const pkg = JSON.parse(read('package.json')) as { scripts: Record<string, string> };
+    // The build script and every `npm run X` it calls, then the repository paths they name.
+    const scripts: string[] = [];
+    const visit = (name: string) => {
+      const body = pkg.scripts[name];
+      if (!body || scripts.includes(body)) return;
+      scripts.push(body);
+      for (const m of body.matchAll(/npm run ([\w:.-]+)/g)) visit(m[1]!);
+    };
+    visit('build');
+    const paths = scripts
+      .flatMap((b) => b.split(/[\s&|;]+/))
+      .filter((t) => /^[\w.-]+(\/[\w.-]+)*$/.test(t) && (t.includes('/') || /\.(ts|mjs|js|json)$/.test(t)))
+      .filter((t) => existsSync(ROOT + t));
+    expect(paths.length).toBeGreaterThan(0);
+    const globToRe = (g: string) => new RegExp(`^${g.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*\*\//g, '(.*/)?').replace(/\*/g, '[^/]*')}(/|$)`);
+    for (const p of paths) {
+      for (const g of ignored) expect(globToRe(g).test(p), `${p} is excluded by .dockerignore "${g}"`).toBe(false);
+    }
   });
 });
 
