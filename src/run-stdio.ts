@@ -32,8 +32,9 @@ export async function runStdio(): Promise<void> {
     'intervals-mcp ready on stdio',
   );
 
-  const stop = (reason: string) => {
-    logger.info({ reason }, 'stdio session ending');
+  let reason = 'stdin closed';
+  const stop = (why: string) => {
+    reason = why;
     void session.close();
   };
   process.once('SIGINT', () => stop('SIGINT'));
@@ -42,6 +43,7 @@ export async function runStdio(): Promise<void> {
   process.stdout.on('error', () => stop('stdout closed'));
 
   await session.closed;
+  logger.info({ reason }, 'stdio session ended');
   setTimeout(() => process.exit(0), EXIT_GRACE_MS).unref();
   process.stdin.destroy();
   await client.close();

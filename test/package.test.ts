@@ -1,0 +1,125 @@
+/**
+ * The published package, as a user gets it: `npm pack` (which builds through `prepack`), the
+ * tarball installed into an empty directory, the server started through its `intervals-mcp` bin
+ * and driven over stdio by the SDK's own client: initialize, tools/list, a tool call answered from
+ * the fake Intervals.icu, and a clean exit when the client closes.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { delimiter, dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { Client } from '@modelcontextprotocol/sdk/client/index.js';
+import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { SAMPLE_ATHLETE_ID, startFakeIntervals, type FakeIntervals } from './fake-intervals/index.js';
+
+const run = promisify(execFile);
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as {
+  name: string;
+  version: string;
+  bin: Record<string, string>;
+};
+const tmp = mkdtempSync(join(tmpdir(), 'intervals-mcp-pack-'));
+/** The Node running this suite comes first on PATH: npm's scripts and the bin's `#!/usr/bin/env node` use it. */
+const PATH = [dirname(process.execPath), join(ROOT, 'node_modules', '.bin'), process.env.PATH ?? ''].join(delimiter);
+const npmEnv = {
+  PATH,
+  HOME: process.env.HOME ?? tmp,
+  npm_config_cache: process.env.npm_config_cache ?? join(process.env.HOME ?? tmp, '.npm'),
+  NPM_CONFIG_UPDATE_NOTIFIER: 'false',
+  NPM_CONFIG_FUND: 'false',
+  NPM_CONFIG_AUDIT: 'false',
+};
+
+let tarball: string;
+let files: string[];
+let installDir: string;
+let fake: FakeIntervals;
+
+beforeAll(async () => {
+  const packed = await run('npm', ['pack', '--json', '--pack-destination', tmp], { cwd: ROOT, env: npmEnv, maxBuffer: 32 << 20 });
+  // npm prints the prepack build's output before the JSON.
+  const json = JSON.parse(packed.stdout.slice(packed.stdout.indexOf('[\n'))) as { filename: string; files: { path: string }[] }[];
+  tarball = join(tmp, json[0]!.filename);
+  files = json[0]!.files.map((f) => f.path);
+  installDir = join(tmp, 'app');
+  await run('mkdir', ['-p', installDir]);
+  writeFileSync(join(installDir, 'package.json'), '{"name":"pack-test","version":"1.0.0","private":true}\n');
+  // --offline: the package must install without fetching anything (it bundles its dependencies).
+  await run('npm', ['install', '--offline', '--no-audit', '--no-fund', tarball], { cwd: installDir, env: npmEnv });
+  fake = await startFakeIntervals();
+}, 120_000);
+
+afterAll(async () => {
+  await fake?.close();
+  rmSync(tmp, { recursive: true, force: true });
+});
+
+describe('npm package', () => {
+  it('ships the built server only, with a bin named intervals-mcp', () => {
+    expect(pkg.bin).toEqual({ 'intervals-mcp': 'dist/cli.js' });
+    expect(files).toContain('package.json');
+    expect(files).toContain('dist/cli.js');
+    expect(files).toContain('dist/index.js');
+    expect(files.some((f) => f.startsWith('dist/chunks/'))).toBe(true);
+    const unexpected = files.filter((f) => !/^(package\.json|README\.md|LICENSE|dist\/)/.test(f));
+    expect(unexpected).toEqual([]);
+    expect(files.filter((f) => /\.(ts|map)$/.test(f) || f.includes('test'))).toEqual([]);
+  });
+
+  it('installs without dependencies: the bundle is self-contained', () => {
+    const installed = JSON.parse(readFileSync(join(installDir, 'node_modules', pkg.name, 'package.json'), 'utf8')) as Record<string, unknown>;
+    expect(installed.dependencies ?? {}).toEqual({});
+    expect(installed.private).toBeUndefined();
+    expect(existsSync(join(installDir, 'node_modules', '.bin', 'intervals-mcp'))).toBe(true);
+  });
+
+  it('starts through its bin over stdio: initialize, tools/list, a tool call against the fake, clean exit', async () => {
+    const stderr: string[] = [];
+    const transport = new StdioClientTransport({
+      command: join(installDir, 'node_modules', '.bin', 'intervals-mcp'),
+      args: [],
+      cwd: installDir,
+      env: {
+        PATH,
+        HOME: process.env.HOME ?? tmp,
+        INTERVALS_API_KEY: 'test-api-key',
+        INTERVALS_BASE_URL: fake.url,
+        LOG_LEVEL: 'info',
+      },
+      stderr: 'pipe',
+    });
+    transport.stderr?.on('data', (d: Buffer) => stderr.push(d.toString()));
+    const client = new Client({ name: 'pack-test', version: '1.0.0' });
+    await client.connect(transport);
+    const pid = transport.pid!;
+    expect(client.getServerVersion()).toMatchObject({ name: 'intervals-mcp', version: pkg.version });
+
+    const { tools } = await client.listTools();
+    const names = tools.map((t) => t.name);
+    expect(names).toEqual(expect.arrayContaining(['get_athlete', 'list_activities', 'get_wellness', 'create_event']));
+
+    const r = await client.callTool({ name: 'get_athlete', arguments: {} });
+    expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
+    const athlete = r.structuredContent as { timezone: string; today: string; sports: { types: string[]; ftp_w?: number }[] };
+    const profile = fake.state.athletes.get(SAMPLE_ATHLETE_ID)!;
+    const rideSettings = profile.sportSettings.find((s) => (s.types as string[]).includes('Ride'))!;
+    expect(athlete.timezone).toBe('Pacific/Auckland');
+    expect(athlete.today).toBe(fake.today);
+    expect(athlete.sports.find((s) => s.types.includes('Ride'))?.ftp_w).toBe(rideSettings.ftp);
+    expect(fake.requests.some((q) => q.path.startsWith(`/api/v1/athlete/`) && q.hasAuthorization)).toBe(true);
+
+    // The SDK client ends our stdin and waits for the process to exit (SIGTERM after 2 s).
+    await client.close();
+    expect(() => process.kill(pid, 0)).toThrow();
+    // It went because stdin closed, not because of the client's SIGTERM, and finished cleanly.
+    const log = stderr.join('');
+    expect(log).toContain('"reason":"stdin closed"');
+    expect(log).not.toContain('SIGTERM');
+    expect(log).toMatch(/"msg":"stopped"/);
+    expect(log).not.toContain('test-api-key');
+  }, 30_000);
+});
