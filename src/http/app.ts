@@ -6,7 +6,7 @@ import express, { type ErrorRequestHandler, type RequestHandler } from 'express'
 import { pinoHttp } from 'pino-http';
 import { isLoopback, type Config } from '../config.js';
 import type { Logger } from '../logger.js';
-import type { McpDeps } from '../mcp/server.js';
+import type { McpDeps, RequestInfo } from '../mcp/server.js';
 import { handleMcpPost } from '../mcp/transport.js';
 import { VERSION } from '../version.js';
 import type { Identity } from './auth.js';
@@ -28,6 +28,15 @@ export interface AppDeps {
   drainer?: Drainer;
   /** Readiness beyond draining: does the Intervals.icu key work (cached). */
   readiness?: { check(): Promise<UpstreamVerdict> };
+  /**
+   * Per-person credentials (src/credentials): the verified identity and the Authorization header
+   * Pomerium injected pick the MCP deps serving this caller, or a refusal (403 unknown email, 401 no
+   * Intervals.icu token). Absent: `mcp` serves everyone (INTERVALS_CREDENTIALS=single).
+   */
+  route?: (
+    identity: Identity | undefined,
+    authorization: string | string[] | undefined,
+  ) => { mcp: McpDeps; info: Partial<RequestInfo> & { credential: string } } | { status: number; code: number; message: string };
 }
 
 /** The path of a request URL: query strings may carry anything and are never logged. */
@@ -89,8 +98,11 @@ export function createApp(deps: AppDeps): express.Express {
         return id;
       },
       customProps: (_req, res) => {
-        const identity = (res as unknown as { locals?: { identity?: Identity } }).locals?.identity;
-        return identity?.email ? { email: identity.email } : {};
+        const locals = (res as unknown as { locals?: { identity?: Identity; credential?: string } }).locals;
+        return {
+          ...(locals?.identity?.email ? { email: locals.identity.email } : {}),
+          ...(locals?.credential ? { credential: locals.credential } : {}),
+        };
       },
       serializers: {
         req: (req: { method: string; url: string }) => ({ method: req.method, url: pathOf(req.url) }),
@@ -137,7 +149,17 @@ export function createApp(deps: AppDeps): express.Express {
   app.post('/mcp', express.json({ limit: BODY_LIMIT }), async (req, res, next) => {
     try {
       const identity = res.locals.identity as Identity | undefined;
-      await handleMcpPost(deps.mcp, req, res, req.body, { email: identity?.email, requestId: String(req.id) });
+      const routed = deps.route?.(identity, req.headers.authorization);
+      if (routed && 'status' in routed) {
+        res.set('Cache-Control', 'no-store');
+        return jsonRpcError(res, routed.status, routed.code, routed.message);
+      }
+      if (routed) res.locals.credential = routed.info.credential;
+      await handleMcpPost(routed?.mcp ?? deps.mcp, req, res, req.body, {
+        email: identity?.email,
+        requestId: String(req.id),
+        ...routed?.info,
+      });
     } catch (err) {
       next(err);
     }
