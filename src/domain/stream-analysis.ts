@@ -220,7 +220,7 @@ export function zoneString(secs: readonly number[]): string {
     .join(' ');
 }
 
-/** `m:ss/km` (or `/100m`) from m/s. */
+/** The thresholds zone seconds are computed against (the activity's own, or the athlete's). */
 export interface Thresholds {
   ftp?: number | undefined;
   /** Power zone upper bounds in % of FTP (999 = open). */
@@ -232,7 +232,6 @@ export interface Thresholds {
   /** Pace zone upper bounds in % of threshold pace (speed). */
   paceZones?: readonly number[] | undefined;
 }
-
 
 /**
  * The summary get_streams returns, on full-resolution streams. Keys (present when computable):

@@ -3,7 +3,7 @@
  * sport, planned-versus-done matching, the compliance summary and the fitness projection.
  */
 import { isStravaStub, type Activity, type Event, type FullActivity } from '../intervals/schemas.js';
-import { addDays, datesFrom, dayOf, weekStart } from './dates.js';
+import { datesFrom, dayOf, weekStart } from './dates.js';
 import { K_ATL, K_CTL, stepModel } from './fitness.js';
 import { round } from './format.js';
 import { sportLabel } from './sports.js';

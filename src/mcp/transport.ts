@@ -14,7 +14,8 @@ export async function handleMcpPost(
   info: RequestInfo,
 ): Promise<void> {
   const server = createMcpServer(deps, info);
-  const transport = new StreamableHTTPServerTransport({ sessionIdGenerator: undefined, enableJsonResponse: true });
+  // No sessionIdGenerator: stateless (the SDK reads a missing one as undefined).
+  const transport = new StreamableHTTPServerTransport({ enableJsonResponse: true });
   res.on('close', () => {
     void transport.close();
     void server.close();

@@ -663,8 +663,7 @@ describe('get_wellness', () => {
     expect(r).not.toHaveProperty('missing');
   });
 
-  // BUG (src/tools/get-wellness.ts:17): under an hour hms() gives "m:ss", so stripping ":ss" leaves
-  // bare minutes: 2700 s (45 min) comes out as "45", which reads as 45 hours in an h:mm column.
+  // Under an hour too: 2700 s (45 min) is "0:45", never a bare "45" that reads as 45 hours.
   it.each([
     [27000, '7:30'],
     [27059, '7:31'],
@@ -834,29 +833,14 @@ describe('get_fitness', () => {
     expect(client.listWellness).not.toHaveBeenCalled();
   });
 
-  // BUG (src/tools/get-fitness.ts): with only `oldest` given, resolveRange checks the span
-  // oldest..oldest+89, but the fetch and the series run on to today + 28, so the 400-day cap is
-  // bypassed (here ~6 years of wellness fetched and 2,316 values per array returned).
+  // With only `oldest`, the range runs to today, so the 400-day cap applies to what would be
+  // fetched (the series also runs on 28 days into the projection): six years are refused unfetched.
   it('an old `oldest` alone cannot bypass the 400-day limit', async () => {
-    client.listWellness.mockImplementation(async (_id, p) => {
-      const out = [];
-      for (let d = p.oldest; d <= p.newest; d = addDays(d, 1)) out.push({ id: d, ctl: 50, atl: 50 });
-      return wellness(out);
-    });
-    const outcome = await getFitness.handler({ oldest: '2020-01-01' }, ctx).catch((e: unknown) => e);
-    if (outcome instanceof InputError) {
-      expect(client.listWellness).not.toHaveBeenCalled();
-    } else {
-      const r = outcome as Awaited<ReturnType<typeof getFitness.handler>>;
-      expect((r.daily.ctl as unknown[]).length).toBeLessThanOrEqual(400 + 28);
-    }
+    await expect(getFitness.handler({ oldest: '2020-01-01' }, ctx)).rejects.toThrow(InputError);
+    await expect(getFitness.handler({ oldest: '2020-01-01' }, ctx)).rejects.toThrow(/2020-01-01\.\.2026-04-06 is \d+ days; the maximum is 400/);
+    expect(client.listWellness).not.toHaveBeenCalled();
   });
 });
-
-/** Same arithmetic as dates.ts, repeated here so expectations do not lean on the code under test. */
-function addDays(date: string, n: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + n * 86_400_000).toISOString().slice(0, 10);
-}
 
 // ------------------------------------------------------------------------------------------ list_events
 
