@@ -1,14 +1,20 @@
 /**
- * The production entry point (`src/index.ts`, run through tsx so no build is needed) must fail fast
- * on a bad environment: a non-zero exit, one readable stderr line naming the variable, and never
- * the API key.
+ * The entry points. The HTTP entry (`src/index.ts`, run through tsx so no build is needed) must
+ * fail fast on a bad environment: a non-zero exit, one readable stderr line naming the variable,
+ * and never the API key. The `intervals-mcp` bin (built into a private directory, so parallel tests
+ * never see a half-written dist/) speaks stdio: protocol only on stdout, no listener, no auth
+ * settings, a clean exit on stdin close and on signals, and the container's heap flags by default.
  */
-import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { once } from 'node:events';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { connect, createServer, type AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { afterAll, describe, expect, it } from 'vitest';
+import { promisify } from 'node:util';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { HEAP_DEFAULTS, missingHeapFlags } from '../src/launch.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -84,5 +90,183 @@ describe('entry point on a bad environment', () => {
     expect(r.code).not.toBe(0);
     expect(r.stderr).toContain('AUTH_MODE');
     expect(r.stderr + r.stdout).not.toContain('zzz-secret');
+  }, 20_000);
+});
+
+// ---- the built bin -------------------------------------------------------------------------------
+
+const BUILT = join(tmp, 'pkg');
+const BIN = join(BUILT, 'dist', 'cli.js');
+
+beforeAll(async () => {
+  await promisify(execFile)(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), join(BUILT, 'dist')], { cwd: ROOT });
+  writeFileSync(join(BUILT, 'package.json'), '{"type":"module"}\n');
+}, 60_000);
+
+interface Bin {
+  child: ChildProcessWithoutNullStreams;
+  stdout: string[];
+  stderr: string[];
+  /** The JSON-RPC answer with this id. */
+  answer(id: number): Promise<Record<string, unknown>>;
+  send(msg: Record<string, unknown>): void;
+  exit: Promise<{ code: number | null; signal: NodeJS.Signals | null }>;
+}
+
+function startBin(args: string[], env: Record<string, string>): Bin {
+  const child = spawn(process.execPath, [BIN, ...args], {
+    cwd: tmp,
+    env: { PATH: process.env.PATH ?? '', HOME: process.env.HOME ?? tmp, DOTENV_CONFIG_PATH: join(tmp, 'no-such.env'), ...env },
+  });
+  const stdout: string[] = [];
+  const stderr: string[] = [];
+  const waiting = new Map<number, (m: Record<string, unknown>) => void>();
+  let buf = '';
+  child.stdout.on('data', (d: Buffer) => {
+    buf += d.toString();
+    for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
+      const line = buf.slice(0, nl);
+      buf = buf.slice(nl + 1);
+      stdout.push(line);
+      let msg: Record<string, unknown> | undefined;
+      try {
+        msg = JSON.parse(line) as Record<string, unknown>;
+      } catch {
+        continue; // --version and --help print text; the stdio tests check every line parses
+      }
+      if (typeof msg.id === 'number') waiting.get(msg.id)?.(msg);
+    }
+  });
+  child.stderr.on('data', (d: Buffer) => stderr.push(d.toString()));
+  const exit = once(child, 'exit').then(([code, signal]) => ({ code: code as number | null, signal: signal as NodeJS.Signals | null }));
+  return {
+    child,
+    stdout,
+    stderr,
+    exit,
+    send: (msg) => child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', ...msg })}\n`),
+    answer: (id) => new Promise((done) => waiting.set(id, done)),
+  };
+}
+
+async function initialize(bin: Bin): Promise<Record<string, unknown>> {
+  const answer = bin.answer(1);
+  bin.send({ id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
+  const init = await answer;
+  bin.send({ method: 'notifications/initialized' });
+  return init;
+}
+
+function refused(port: number): Promise<boolean> {
+  return new Promise((done) => {
+    const s = connect(port, '127.0.0.1');
+    s.once('connect', () => (s.destroy(), done(false)));
+    s.once('error', () => done(true));
+  });
+}
+
+describe('intervals-mcp bin over stdio', () => {
+  it('answers on stdout with protocol only, ignores HTTP and auth settings, opens no port, exits 0 when stdin closes', async () => {
+    // A port that was free a moment ago: the server would listen there if it listened at all.
+    const probe = createServer().listen(0, '127.0.0.1');
+    await once(probe, 'listening');
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((done) => probe.close(done));
+    const bin = startBin([], {
+      INTERVALS_API_KEY: 'zzz-secret',
+      // A homelab environment must not stop (or change) a local stdio start.
+      AUTH_MODE: 'pomerium',
+      HOST: '0.0.0.0',
+      PORT: String(port),
+      LOG_LEVEL: 'debug',
+    });
+    const init = await initialize(bin);
+    expect(init.result).toMatchObject({ serverInfo: { name: 'intervals-mcp' } });
+    const listed = bin.answer(2);
+    bin.send({ id: 2, method: 'tools/list' });
+    const tools = ((await listed).result as { tools: { name: string }[] }).tools.map((t) => t.name);
+    expect(tools).toContain('get_athlete');
+    expect(await refused(port)).toBe(true);
+    bin.child.stdin.end();
+    expect(await bin.exit).toEqual({ code: 0, signal: null });
+    // Every stdout line is a JSON-RPC message; the logs went to stderr.
+    for (const line of bin.stdout) expect(JSON.parse(line)).toMatchObject({ jsonrpc: '2.0' });
+    expect(bin.stderr.join('')).toContain('intervals-mcp ready on stdio');
+    expect(bin.stderr.join('') + bin.stdout.join('')).not.toContain('zzz-secret');
+  }, 20_000);
+
+  it('READ_ONLY over stdio hides the writing tools, as over HTTP', async () => {
+    const bin = startBin([], { INTERVALS_API_KEY: 'k', READ_ONLY: 'true', LOG_LEVEL: 'silent' });
+    await initialize(bin);
+    const listed = bin.answer(2);
+    bin.send({ id: 2, method: 'tools/list' });
+    const tools = ((await listed).result as { tools: { name: string; annotations?: { readOnlyHint?: boolean } }[] }).tools;
+    expect(tools.map((t) => t.name)).toContain('get_athlete');
+    expect(tools.map((t) => t.name)).not.toContain('create_event');
+    expect(tools.every((t) => t.annotations?.readOnlyHint === true)).toBe(true);
+    bin.child.stdin.end();
+    expect(await bin.exit).toEqual({ code: 0, signal: null });
+  }, 20_000);
+
+  for (const signal of ['SIGTERM', 'SIGINT'] as const) {
+    it(`exits 0 on ${signal}`, async () => {
+      const bin = startBin([], { INTERVALS_API_KEY: 'k' });
+      await initialize(bin);
+      bin.child.kill(signal);
+      expect(await bin.exit).toEqual({ code: 0, signal: null });
+      expect(bin.stderr.join('')).toContain(`"reason":"${signal}"`);
+    }, 20_000);
+  }
+
+  it('without a key: exit 2, one stderr line naming INTERVALS_API_KEY, nothing on stdout', async () => {
+    const bin = startBin([], {});
+    const { code } = await bin.exit;
+    expect(code).toBe(2);
+    const lines = bin.stderr.join('').trimEnd().split('\n');
+    expect(lines).toHaveLength(1);
+    expect(lines[0]).toMatch(/^intervals-mcp: .*INTERVALS_API_KEY/);
+    expect(bin.stdout).toEqual([]);
+  }, 20_000);
+
+  it('--version prints the package version; an unknown argument is a usage error', async () => {
+    const version = startBin(['--version'], {});
+    expect(await version.exit).toEqual({ code: 0, signal: null });
+    const pkg = JSON.parse(readFileSync(join(ROOT, 'package.json'), 'utf8')) as { version: string };
+    expect(version.stdout).toEqual([pkg.version]);
+    const bad = startBin(['serve'], {});
+    expect((await bad.exit).code).toBe(2);
+    expect(bad.stderr.join('')).toContain('unknown argument "serve"');
+    expect(bad.stderr.join('')).toContain('Usage: intervals-mcp');
+  }, 20_000);
+});
+
+describe('default heap settings', () => {
+  it('adds each container flag that neither the command line nor NODE_OPTIONS sets', () => {
+    expect(missingHeapFlags([], undefined)).toEqual([...HEAP_DEFAULTS]);
+    expect(missingHeapFlags(['--max-old-space-size=512'], '')).toEqual(['--max-semi-space-size=16']);
+    expect(missingHeapFlags([], '--max_semi_space_size=8 --max-old-space-size=64')).toEqual([]);
+    expect(missingHeapFlags([], '--max-old-space-size-x=1')).toEqual([...HEAP_DEFAULTS]);
+  });
+
+  // The running process's own command line shows the flags V8 started with (Linux /proc).
+  const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
+
+  it.runIf(process.platform === 'linux')('the bin restarts itself in place (same pid) with the container flags', async () => {
+    const bin = startBin([], { INTERVALS_API_KEY: 'k', LOG_LEVEL: 'silent' });
+    await initialize(bin);
+    const args = cmdline(bin.child.pid!);
+    expect(args).toEqual(expect.arrayContaining([...HEAP_DEFAULTS, BIN]));
+    bin.child.stdin.end();
+    await bin.exit;
+  }, 20_000);
+
+  it.runIf(process.platform === 'linux')('NODE_OPTIONS wins over the defaults', async () => {
+    const bin = startBin([], { INTERVALS_API_KEY: 'k', LOG_LEVEL: 'silent', NODE_OPTIONS: '--max-old-space-size=300' });
+    await initialize(bin);
+    const args = cmdline(bin.child.pid!);
+    expect(args.filter((a) => a.startsWith('--max-old-space-size'))).toEqual([]);
+    expect(args).toContain('--max-semi-space-size=16');
+    bin.child.stdin.end();
+    await bin.exit;
   }, 20_000);
 });
