@@ -57,7 +57,7 @@ function clientBodyError(err: BodyError): { status: number; code: number; messag
       return {
         status: 415,
         code: -32600,
-        message: `Unsupported charset${err.charset ? ` "${String(err.charset).slice(0, 40)}"` : ''}: send JSON as UTF-8.`,
+        message: `Unsupported charset${err.charset ? ` "${String(err.charset).slice(0, 40).toUpperCase()}"` : ''}: send JSON as UTF-8.`,
       };
     case 'encoding.unsupported':
       return {
@@ -105,16 +105,26 @@ export function createApp(deps: AppDeps): express.Express {
         };
       },
       serializers: {
-        req: (req: { method: string; url: string }) => ({ method: req.method, url: pathOf(req.url) }),
+        req: (req: { id?: unknown; method: string; url: string }) => ({ id: req.id, method: req.method, url: pathOf(req.url) }),
         res: (res: { statusCode: number }) => ({ status: res.statusCode }),
       },
       // A client that went away is logged once, as a warning ("request aborted"), never as an error.
       // 405 is the expected answer to a client probing GET /mcp for an SSE stream: not a warning.
+      // 503 is deliberate (draining), not a fault.
       customLogLevel: (req, res, err) => {
         if (req.readableAborted || !res.writableEnded) return 'warn';
-        if (err || res.statusCode >= 500) return 'error';
+        if (err || (res.statusCode >= 500 && res.statusCode !== 503)) return 'error';
         return res.statusCode >= 400 && res.statusCode !== 405 ? 'warn' : 'info';
       },
+      // For a 5xx without a thrown error pino-http invents one ("failed with status code …") whose stack
+      // points into pino-http itself: keep the line, drop the noise.
+      customErrorObject: (_req, res, err, val: Record<string, unknown>) => {
+        if ((res as { err?: unknown }).err || !/^failed with status code \d+$/.test(err.message)) return val;
+        const { err: _synthetic, ...rest } = val;
+        return rest;
+      },
+      customErrorMessage: (_req, res, err) =>
+        (res as { err?: unknown }).err || !/^failed with status code \d+$/.test(err.message) ? 'request errored' : 'request completed',
       autoLogging: { ignore: (req) => ['/healthz', '/readyz'].includes(pathOf(req.url)) },
     }),
   );

@@ -1,0 +1,205 @@
+/**
+ * The HTTP edge of the real server: unreadable bodies are the client's fault (415/400, never 500),
+ * query strings never reach the log, a client that goes away is one warning (no error-level line,
+ * no stack trace), and a tool call still running at the drain deadline gets a JSON-RPC error.
+ */
+import { once } from 'node:events';
+import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import { connect, type AddressInfo } from 'node:net';
+import { Writable } from 'node:stream';
+import { gzipSync } from 'node:zlib';
+import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { createLogger } from '../../src/logger.js';
+import { startFakeIntervals, type FakeIntervals } from '../fake-intervals/index.js';
+import { API_KEY, startStack, TODAY, type Stack } from '../support/harness.js';
+
+type LogLine = { level: number; msg: string } & Record<string, unknown>;
+
+function sink(lines: LogLine[]): Writable {
+  return new Writable({
+    write(chunk, _enc, cb) {
+      for (const l of String(chunk).split('\n')) if (l.trim()) lines.push(JSON.parse(l) as LogLine);
+      cb();
+    },
+  });
+}
+
+const INIT = JSON.stringify({
+  jsonrpc: '2.0',
+  id: 1,
+  method: 'initialize',
+  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '0' } },
+});
+const MCP_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
+const toolCall = (id: number) =>
+  JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'list_activities', arguments: { limit: 3 } } });
+
+/** Wait (bounded by the test timeout) until a log line matches. */
+async function lineMatching(lines: LogLine[], pred: (l: LogLine) => boolean): Promise<LogLine> {
+  for (;;) {
+    const hit = lines.find(pred);
+    if (hit) return hit;
+    await new Promise((r) => setTimeout(r, 10));
+  }
+}
+
+/**
+ * A pass-through in front of the fake Intervals.icu that holds (never answers) requests whose path
+ * matches `hold`, so a tool call can be caught in flight.
+ */
+async function holdingProxy(fake: FakeIntervals) {
+  const held: { path: string; res: ServerResponse }[] = [];
+  let hold: RegExp | undefined;
+  let arrived: (() => void) | undefined;
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (hold?.test(req.url ?? '')) {
+      held.push({ path: req.url ?? '', res });
+      arrived?.();
+      return;
+    }
+    const up = httpRequest(`${fake.url}${req.url}`, { method: req.method, headers: req.headers }, (r) => {
+      res.writeHead(r.statusCode ?? 502, r.headers);
+      r.pipe(res);
+    });
+    req.pipe(up);
+  });
+  server.listen(0, '127.0.0.1');
+  await once(server, 'listening');
+  return {
+    url: `http://127.0.0.1:${(server.address() as AddressInfo).port}`,
+    held,
+    /** Hold requests matching `re`; resolves when the first one arrives. */
+    holdNext(re: RegExp): Promise<void> {
+      hold = re;
+      return new Promise((r) => (arrived = r));
+    },
+    async close() {
+      for (const h of held) h.res.destroy();
+      server.closeAllConnections();
+      await new Promise((r) => server.close(r));
+    },
+  };
+}
+
+describe('body errors, query strings and client aborts', () => {
+  const lines: LogLine[] = [];
+  let stack: Stack;
+  beforeAll(async () => {
+    stack = await startStack({ logger: createLogger('info', sink(lines)), noClient: true });
+  });
+  afterAll(async () => {
+    await stack.close();
+  });
+
+  const post = (body: string | Buffer, headers: Record<string, string>, path = '/mcp') =>
+    fetch(`${stack.server.url}${path}`, { method: 'POST', headers: { ...MCP_HEADERS, ...headers }, body });
+
+  it('an unsupported charset is 415, an unsupported Content-Encoding 415, a corrupt gzip body 400: JSON-RPC errors, no error log', async () => {
+    const latin1 = await post(INIT, { 'content-type': 'application/json; charset=latin1' });
+    expect(latin1.status).toBe(415);
+    expect(await latin1.json()).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32600, message: expect.stringMatching(/charset "LATIN1".*UTF-8/) } });
+
+    const compress = await post(INIT, { 'content-encoding': 'compress' });
+    expect(compress.status).toBe(415);
+    expect(await compress.json()).toMatchObject({ error: { code: -32600, message: expect.stringMatching(/Content-Encoding "compress"/) } });
+
+    const corrupt = await post(Buffer.from('definitely not gzip'), { 'content-encoding': 'gzip' });
+    expect(corrupt.status).toBe(400);
+    expect(await corrupt.json()).toMatchObject({ error: { code: -32600 } });
+
+    // A well-formed gzip body is accepted.
+    const gz = await post(gzipSync(INIT), { 'content-encoding': 'gzip' });
+    expect(gz.status).toBe(200);
+    expect(((await gz.json()) as { result: { serverInfo: { name: string } } }).result.serverInfo.name).toBe('intervals-mcp');
+
+    expect(lines.filter((l) => l.level >= 50)).toEqual([]);
+  });
+
+  it('logs request paths without their query string', async () => {
+    const r = await post(INIT, { 'x-request-id': 'with-query' }, '/mcp?api_key=s3cr3t-in-query&token=abc');
+    expect(r.status).toBe(200);
+    const line = await lineMatching(lines, (l) => (l.req as { id?: string } | undefined)?.id === 'with-query');
+    expect(line).toMatchObject({ level: 30, msg: 'request completed', req: { method: 'POST', url: '/mcp' } });
+    expect(JSON.stringify(lines)).not.toContain('s3cr3t-in-query');
+    expect(JSON.stringify(lines)).not.toContain('token=abc');
+  });
+
+  it('a client that disconnects mid-body is one warning, without a stack trace', async () => {
+    const id = 'abort-mid-body';
+    const socket = connect(Number(new URL(stack.server.url).port), '127.0.0.1');
+    await once(socket, 'connect');
+    socket.write(
+      `POST /mcp HTTP/1.1\r\nHost: 127.0.0.1\r\nx-request-id: ${id}\r\nContent-Type: application/json\r\nAccept: application/json, text/event-stream\r\nContent-Length: 1000\r\n\r\n{"jsonrpc":"2.0",`,
+    );
+    await new Promise((r) => setTimeout(r, 50));
+    socket.destroy();
+    const line = await lineMatching(lines, (l) => (l.req as { id?: string } | undefined)?.id === id);
+    expect(line).toMatchObject({ level: 40, msg: 'request aborted' });
+    // Give any second line a chance to appear, then check there is none.
+    await new Promise((r) => setTimeout(r, 100));
+    const mine = lines.filter((l) => JSON.stringify(l).includes(id));
+    expect(mine).toHaveLength(1);
+    expect(JSON.stringify(mine)).not.toMatch(/"stack"/);
+    expect(lines.filter((l) => l.level >= 50)).toEqual([]);
+  });
+});
+
+describe('tool calls in flight', () => {
+  let fake: FakeIntervals;
+  let proxy: Awaited<ReturnType<typeof holdingProxy>>;
+  let stack: Stack | undefined;
+  const lines: LogLine[] = [];
+  beforeAll(async () => {
+    fake = await startFakeIntervals({ apiKey: API_KEY, today: TODAY });
+    proxy = await holdingProxy(fake);
+  });
+  afterEach(async () => {
+    await stack?.close();
+    stack = undefined;
+  });
+  afterAll(async () => {
+    await proxy.close();
+    await fake.close();
+  });
+
+  it('a client that aborts while its tool call waits on Intervals.icu is one warning, no error line', async () => {
+    lines.length = 0;
+    stack = await startStack({ env: { INTERVALS_BASE_URL: proxy.url }, logger: createLogger('info', sink(lines)), noClient: true });
+    const held = proxy.holdNext(/\/activities/);
+    const ac = new AbortController();
+    const pending = fetch(stack.mcpUrl, {
+      method: 'POST',
+      headers: { ...MCP_HEADERS, 'x-request-id': 'abort-in-tool' },
+      body: toolCall(5),
+      signal: ac.signal,
+    }).catch((e: unknown) => e);
+    await held;
+    ac.abort();
+    expect(await pending).toBeInstanceOf(Error);
+    const line = await lineMatching(lines, (l) => (l.req as { id?: string } | undefined)?.id === 'abort-in-tool');
+    expect(line).toMatchObject({ level: 40, msg: 'request aborted' });
+    await new Promise((r) => setTimeout(r, 100));
+    expect(lines.filter((l) => (l.req as { id?: string } | undefined)?.id === 'abort-in-tool')).toHaveLength(1);
+    expect(lines.filter((l) => l.level >= 50)).toEqual([]);
+    expect(JSON.stringify(lines)).not.toMatch(/"stack"/);
+  });
+
+  it('a tool call still running at the drain deadline gets a JSON-RPC error for its id, not a reset', async () => {
+    lines.length = 0;
+    stack = await startStack({ env: { INTERVALS_BASE_URL: proxy.url }, logger: createLogger('info', sink(lines)), noClient: true });
+    const held = proxy.holdNext(/\/activities/);
+    const pending = fetch(stack.mcpUrl, { method: 'POST', headers: MCP_HEADERS, body: toolCall(99) });
+    await held;
+    const closing = stack.server.close(); // the harness's drain deadline is 1 s
+    const res = await pending;
+    expect(res.status).toBe(503);
+    expect(res.headers.get('connection')).toBe('close');
+    const body = (await res.json()) as { id: unknown; error: { code: number; message: string } };
+    expect(body.id).toBe(99);
+    expect(body.error).toMatchObject({ code: -32000, message: expect.stringMatching(/shut down before this request finished.*retry/) });
+    await closing;
+    await new Promise((r) => setTimeout(r, 100));
+    expect(lines.filter((l) => l.level >= 50)).toEqual([]);
+    expect(lines.filter((l) => l.msg.startsWith('drain deadline reached'))).toHaveLength(1);
+  });
+});
