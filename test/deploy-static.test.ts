@@ -401,10 +401,18 @@ describe('Dockerfile', () => {
     for (const f of froms) expect(f).toMatch(/^node:24([-.@]|$)/);
   });
 
-  it('builds with npm ci and ships production dependencies only', () => {
+  it('builds with npm ci + npm run build and ships dist/ plus what it needs at run time', () => {
     expect(stages[0]).toMatch(/^RUN npm ci\b/m);
-    expect(stages[0]).toMatch(/npm run build/);
-    expect(final).toMatch(/^RUN npm ci\b.*--omit=dev/m);
+    expect(stages[0]).toMatch(/^RUN npm run build$/m);
+    const pkg = JSON.parse(read('package.json')) as { dependencies?: Record<string, string> };
+    if (Object.keys(pkg.dependencies ?? {}).length > 0) {
+      // Runtime dependencies outside the bundle: install them, without devDependencies or scripts.
+      expect(final).toMatch(/^RUN npm ci\b.*--omit=dev/m);
+    } else {
+      // Everything is bundled into dist/: no node_modules in the image at all.
+      expect(final).not.toMatch(/^RUN .*npm (ci|install)\b/m);
+    }
+    expect(final).toMatch(/^COPY package\.json /m);
     expect(final).toMatch(/^COPY --from=\S+ \S*dist/m);
     expect(final).not.toMatch(/^COPY \. /m);
     expect(final).not.toMatch(/^COPY .*\bsrc\b/m);
@@ -439,7 +447,7 @@ describe('Dockerfile', () => {
       const install = /^RUN npm ci\b.*$/m.exec(stages[0]!)?.[0] ?? '';
       expect(install, 'the build stage must skip install scripts').toMatch(/--ignore-scripts\b/);
     }
-    expect(final).toMatch(/^RUN npm ci\b.*--omit=dev/m);
+    for (const line of final.match(/^RUN npm ci\b.*$/gm) ?? []) expect(line).toMatch(/--omit=dev\b.*--ignore-scripts|--ignore-scripts\b.*--omit=dev/);
   });
 
   it('carries OCI labels that match package.json', () => {
