@@ -128,7 +128,9 @@ export class ViewKit {
     );
     const frame = page.frames().find((f) => f !== page.mainFrame());
     if (!frame) throw new Error('the view iframe did not load');
-    return { page, frame, errors, requests, calls, close: () => context.close() };
+    const rendered = { page, frame, errors, requests, calls, close: () => context.close() };
+    await settled(rendered);
+    return rendered;
   }
 
   close(): Promise<void> {
@@ -152,4 +154,24 @@ export function hostContext(theme: ThemeName, width: number): Record<string, unk
 /** Switch the host theme of a rendered view (host-context-changed). */
 export async function setTheme(r: Rendered, theme: ThemeName, width: number): Promise<void> {
   await r.page.evaluate((c) => (globalThis as unknown as { setTheme(x: unknown): Promise<void> }).setTheme(c), hostContext(theme, width));
+}
+
+/**
+ * Wait until the view has drawn something other than its waiting line and the host has sized the
+ * iframe to the view's content (size-changed), two animation frames apart.
+ */
+export async function settled(r: Rendered): Promise<void> {
+  await r.frame.waitForSelector('#app > :not(.status), #app > p.status[role]', { timeout: 10_000 });
+  const want = await r.frame.evaluate<number>('Math.ceil(document.documentElement.getBoundingClientRect().height)');
+  await r.page.waitForFunction(`Math.abs(document.querySelector('iframe').getBoundingClientRect().height - ${want}) <= 1`, undefined, { timeout: 10_000 });
+  await r.frame.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
+}
+
+/** A PNG of the view's iframe at its full height (the viewport grows to fit it first). */
+export async function shoot(r: Rendered, path: string): Promise<void> {
+  const width = r.page.viewportSize()?.width ?? 720;
+  const height = await r.page.evaluate<number>(`Math.ceil(document.querySelector('iframe').getBoundingClientRect().height)`);
+  await r.page.setViewportSize({ width, height: Math.max(200, height) });
+  await settled(r);
+  await r.page.locator('iframe').screenshot({ path });
 }
