@@ -75,11 +75,12 @@ export class UpstreamReadiness {
 }
 
 export function timedOut(timeoutMs: number): UpstreamVerdict {
+  const within = timeoutMs < 1000 ? `${timeoutMs} ms` : `${Math.round(timeoutMs / 1000)} s`;
   return {
     ok: false,
     cause: 'timeout',
-    reason: `Intervals.icu did not answer within ${Math.round(timeoutMs / 100) / 10} s`,
-    message: `Intervals.icu key check failed: no answer within ${Math.round(timeoutMs / 100) / 10} s; check the server's network and INTERVALS_BASE_URL`,
+    reason: `Intervals.icu did not answer within ${within}`,
+    message: `Intervals.icu key check failed: no answer within ${within}; check the server's network and INTERVALS_BASE_URL`,
     severity: 'warn',
   };
 }
