@@ -1,0 +1,51 @@
+/**
+ * `npm run bundle`: the MCP Bundle (.mcpb) for Claude Desktop. A staging directory gets
+ * manifest.json, the bundled server (dist/: the same esbuild output as the npm package, every
+ * dependency inside, no node_modules), the MCP Apps views when views/ exists, and a package.json
+ * that marks the .js files as ES modules; @anthropic-ai/mcpb validates the manifest and zips it.
+ *
+ *   node scripts/build-mcpb.mjs [out.mcpb]      default: intervals-mcp-<version>.mcpb (git-ignored)
+ */
+import { execFile } from 'node:child_process';
+import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { packExtension } from '@anthropic-ai/mcpb';
+import { buildServer } from './build.mjs';
+
+const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+
+export async function buildMcpb(outPath) {
+  const manifest = JSON.parse(readFileSync(join(root, 'manifest.json'), 'utf8'));
+  const pkg = JSON.parse(readFileSync(join(root, 'package.json'), 'utf8'));
+  if (manifest.version !== pkg.version) {
+    throw new Error(`manifest.json version ${manifest.version} differs from package.json ${pkg.version}`);
+  }
+  const out = resolve(outPath ?? join(root, `${manifest.name}-${manifest.version}.mcpb`));
+  const stage = mkdtempSync(join(tmpdir(), 'intervals-mcpb-'));
+  try {
+    await buildServer(join(stage, 'dist'));
+    if (existsSync(join(root, 'views', 'build.ts'))) {
+      const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+      await promisify(execFile)(process.execPath, [tsx, join(root, 'views', 'build.ts'), join(stage, 'dist', 'views')], { cwd: root });
+    }
+    copyFileSync(join(root, 'manifest.json'), join(stage, 'manifest.json'));
+    writeFileSync(
+      join(stage, 'package.json'),
+      `${JSON.stringify({ name: pkg.name, version: pkg.version, type: 'module', private: true, license: pkg.license }, null, 2)}\n`,
+    );
+    if (!(await packExtension({ extensionPath: stage, outputPath: out, silent: true }))) {
+      throw new Error('mcpb pack failed (manifest invalid?)');
+    }
+    return out;
+  } finally {
+    rmSync(stage, { recursive: true, force: true });
+  }
+}
+
+if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
+  const out = await buildMcpb(process.argv[2]);
+  process.stdout.write(`bundle: ${out}\n`);
+}
