@@ -1,8 +1,9 @@
 /**
  * MCP Apps: three HTML views shown by hosts that render apps (Claude, ChatGPT, VS Code, …) next to
  * the answer of the tool they are bound to. The binding is `_meta.ui.resourceUri` on the tool in
- * tools/list (plus the legacy `ui/resourceUri` key that ext-apps' registerAppTool also writes); the
- * views are `ui://intervals/…` resources with the MCP App MIME type. Tool definitions stay SDK-free:
+ * tools/list (the stable spec's key; the pre-release `ui/resourceUri` key that registerAppTool also
+ * writes is left out, it would double the catalogue cost); the views are `ui://intervals/…`
+ * resources with the MCP App MIME type. Tool definitions stay SDK-free:
  * the map from tool name to view lives here. Hosts without app support ignore `_meta`; APPS=false
  * removes both the metadata and the resources.
  *
@@ -14,7 +15,7 @@ import { existsSync } from 'node:fs';
 import { readFile } from 'node:fs/promises';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { RESOURCE_MIME_TYPE, RESOURCE_URI_META_KEY, registerAppResource } from '@modelcontextprotocol/ext-apps/server';
+import { RESOURCE_MIME_TYPE, registerAppResource } from '@modelcontextprotocol/ext-apps/server';
 import type { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 
 export interface AppView {
@@ -56,7 +57,7 @@ const byTool = new Map(APP_VIEWS.map((v) => [v.tool, v]));
 /** The `_meta` a bound tool carries in tools/list, or nothing (APPS=false, or a tool without a view). */
 export function appToolMeta(enabled: boolean | undefined, toolName: string): { _meta?: Record<string, unknown> } {
   const v = enabled ? byTool.get(toolName) : undefined;
-  return v ? { _meta: { ui: { resourceUri: v.uri }, [RESOURCE_URI_META_KEY]: v.uri } } : {};
+  return v ? { _meta: { ui: { resourceUri: v.uri } } } : {};
 }
 
 /** Register the view resources of the exposed tools. */
