@@ -37,6 +37,16 @@ describe('loadConfig defaults', () => {
       athleteId: '0',
       athleteIds: ['0'],
       timeoutMs: 30_000,
+      limits: {
+        ratePerSec: 10,
+        burst: 10,
+        maxConcurrent: 8,
+        maxQueue: 200,
+        maxWaitMs: 20_000,
+        maxResponseBytes: 16 * 1024 * 1024,
+        cacheTtlMs: 0,
+        gzip: true,
+      },
     });
     expect(c.http).toEqual({
       host: '127.0.0.1',
@@ -467,5 +477,45 @@ describe('INTERVALS_CREDENTIALS', () => {
   it('refuses an unknown mode and a bad poll interval, naming the variable', () => {
     expect(configError({ ...base, INTERVALS_CREDENTIALS: 'shared' })).toMatch(/^invalid configuration: INTERVALS_CREDENTIALS /);
     expect(configError({ INTERVALS_CREDENTIALS: 'per-user', USERS_FILE: '/u', USERS_FILE_POLL_MS: '5', ...pomerium })).toMatch(/USERS_FILE_POLL_MS/);
+  });
+});
+
+describe('limits in front of Intervals.icu', () => {
+  it('reads every setting, in its own units', () => {
+    const c = loadConfig({
+      ...base,
+      INTERVALS_RATE_LIMIT: '2.5',
+      INTERVALS_RATE_BURST: '3',
+      INTERVALS_MAX_CONCURRENCY: '4',
+      INTERVALS_QUEUE_MAX: '50',
+      INTERVALS_QUEUE_WAIT_MS: '5000',
+      INTERVALS_MAX_RESPONSE_BYTES: '1048576',
+      INTERVALS_CACHE_TTL_MS: '3000',
+      INTERVALS_GZIP: 'false',
+    });
+    expect(c.intervals.limits).toEqual({
+      ratePerSec: 2.5,
+      burst: 3,
+      maxConcurrent: 4,
+      maxQueue: 50,
+      maxWaitMs: 5_000,
+      maxResponseBytes: 1_048_576,
+      cacheTtlMs: 3_000,
+      gzip: false,
+    });
+  });
+
+  it.each([
+    ['INTERVALS_RATE_LIMIT', '0'],
+    ['INTERVALS_RATE_LIMIT', 'fast'],
+    ['INTERVALS_RATE_BURST', '0'],
+    ['INTERVALS_MAX_CONCURRENCY', '1000'],
+    ['INTERVALS_QUEUE_MAX', '-1'],
+    ['INTERVALS_QUEUE_WAIT_MS', '1e9'],
+    ['INTERVALS_MAX_RESPONSE_BYTES', '100'],
+    ['INTERVALS_CACHE_TTL_MS', '1.5'],
+    ['INTERVALS_GZIP', 'maybe'],
+  ])('refuses %s=%s, naming the variable', (name, value) => {
+    expect(configError({ ...base, [name]: value })).toMatch(new RegExp(`^invalid configuration: ${name} `));
   });
 });

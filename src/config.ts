@@ -46,6 +46,18 @@ const EnvSchema = z
       .default('https://intervals.icu')
       .transform((u) => u.replace(/\/+$/, '')),
     INTERVALS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(30_000),
+    // The one guard in front of Intervals.icu (src/intervals/guard.ts), shared by every call and person.
+    INTERVALS_RATE_LIMIT: z.coerce.number().min(0.1).max(1000).default(10),
+    INTERVALS_RATE_BURST: z.coerce.number().int().min(1).max(1000).default(10),
+    INTERVALS_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
+    INTERVALS_QUEUE_MAX: z.coerce.number().int().min(1).max(100_000).default(200),
+    INTERVALS_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(300_000).default(20_000),
+    INTERVALS_MAX_RESPONSE_BYTES: z.coerce.number().int().min(65_536).max(1_073_741_824).default(16 * 1024 * 1024),
+    INTERVALS_CACHE_TTL_MS: z.coerce.number().int().min(0).max(300_000).default(0),
+    INTERVALS_GZIP: z
+      .enum(['true', 'false', '1', '0', 'yes', 'no'])
+      .default('true')
+      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
     HOST: z.string().trim().min(1).default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65535).default(8000),
     // HTTP server lifecycle (src/http/server.ts): Node's defaults hold a stalled request for minutes.
@@ -173,7 +185,24 @@ export interface Config {
     readonly athleteId: string;
     /** Coach mode: the athletes a tool may address with `athlete_id` (always includes the default). */
     readonly athleteIds: readonly string[];
+    /** Total deadline of one upstream attempt (headers and body). */
     readonly timeoutMs: number;
+    /** What protects Intervals.icu (and the server) on every upstream call; see src/intervals/guard.ts. */
+    readonly limits: {
+      /** Request starts per second, all people together (Intervals.icu limits per IP). */
+      readonly ratePerSec: number;
+      readonly burst: number;
+      readonly maxConcurrent: number;
+      /** Callers waiting for a turn at once, and the longest wait, before "try again in N s". */
+      readonly maxQueue: number;
+      readonly maxWaitMs: number;
+      /** Largest upstream answer read (after decompression). */
+      readonly maxResponseBytes: number;
+      /** Hot reads served from memory for this long (0 = off); any write to the athlete drops them. */
+      readonly cacheTtlMs: number;
+      /** Ask Intervals.icu for gzip. */
+      readonly gzip: boolean;
+    };
   };
   readonly http: {
     readonly host: string;
@@ -265,6 +294,16 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
       athleteId: e.INTERVALS_ATHLETE_ID,
       athleteIds,
       timeoutMs: e.INTERVALS_TIMEOUT_MS,
+      limits: {
+        ratePerSec: e.INTERVALS_RATE_LIMIT,
+        burst: e.INTERVALS_RATE_BURST,
+        maxConcurrent: e.INTERVALS_MAX_CONCURRENCY,
+        maxQueue: e.INTERVALS_QUEUE_MAX,
+        maxWaitMs: e.INTERVALS_QUEUE_WAIT_MS,
+        maxResponseBytes: e.INTERVALS_MAX_RESPONSE_BYTES,
+        cacheTtlMs: e.INTERVALS_CACHE_TTL_MS,
+        gzip: e.INTERVALS_GZIP,
+      },
     },
     http: {
       host: e.HOST,

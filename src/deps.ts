@@ -35,6 +35,8 @@ export function buildDeps(config: Config, opts: DepsOptions): ServerDeps {
     baseUrl: config.intervals.baseUrl,
     athleteId: config.intervals.athleteId,
     timeoutMs: config.intervals.timeoutMs,
+    // This client makes the one guard, pool and read cache; every other client (per person) shares them.
+    limits: config.intervals.limits,
     logger,
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
   });

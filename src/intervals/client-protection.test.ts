@@ -372,3 +372,48 @@ describe('deadline and size cap (real loopback server)', () => {
     await c.close();
   });
 });
+
+describe('OAuth bearer credential', () => {
+  it('sends Authorization: Bearer, keys the cache by it, and never echoes the token', async () => {
+    const token = 'oauth-token-abc.DEF_123';
+    nock(BASE, { reqheaders: { authorization: `Bearer ${token}` } })
+      .get('/api/v1/athlete/0')
+      .reply(403, { error: `token ${token} lacks scope` });
+    const c = new IntervalsClient({ bearerToken: token, baseUrl: BASE, sleep: async () => {} });
+    const err = await failure(c.getAthlete());
+    expect(err.message).not.toContain(token);
+    expect(err.message).toContain('[redacted]');
+    expect(c.credentialKey).not.toBe(makeClient().credentialKey);
+    await c.close();
+  });
+
+  it('needs exactly one credential', () => {
+    expect(() => new IntervalsClient({ baseUrl: BASE })).toThrow(/exactly one/);
+    expect(() => new IntervalsClient({ apiKey: 'a', bearerToken: 'b' })).toThrow(/exactly one/);
+  });
+});
+
+describe('limits given to the first client become the shared guard and cache', () => {
+  it('builds its guard and cache from `limits`; a client sharing them inherits the caps', async () => {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    agent
+      .get(BASE)
+      .intercept({ path: '/api/v1/athlete/0', method: 'GET', headers: { 'accept-encoding': 'identity' } })
+      .reply(200, JSON.stringify({ id: 'i1', name: 'x'.repeat(200_000) }));
+    const first = new IntervalsClient({
+      apiKey: KEY,
+      baseUrl: BASE,
+      dispatcher: agent,
+      limits: { ratePerSec: 3, burst: 2, maxConcurrent: 4, maxResponseBytes: 100_000, gzip: false, cacheTtlMs: 1234 },
+    });
+    expect(first.guard.options).toMatchObject({ ratePerSec: 3, burst: 2, maxConcurrent: 4, maxResponseBytes: 100_000, gzip: false });
+    expect(first.cache.options.ttlMs).toBe(1234);
+    const second = new IntervalsClient({ apiKey: 'other', baseUrl: BASE, guard: first.guard, cache: first.cache });
+    const err = await failure(second.getAthlete());
+    expect(err.message).toContain('larger than the server accepts (0.1 MB');
+    agent.assertNoPendingInterceptors();
+    await first.close();
+    await agent.close();
+  });
+});

@@ -25,7 +25,7 @@ import * as z from 'zod';
 import type { Logger } from '../logger.js';
 import { UpstreamCache } from './cache.js';
 import { errorForStatus, IntervalsError, redact, upstreamDetail } from './errors.js';
-import { type Clock, IntervalsGuard, type Outcome, realClock } from './guard.js';
+import { type Clock, type GuardOptions, IntervalsGuard, type Outcome, realClock } from './guard.js';
 import {
   ACTIVITY_LIST_FIELDS,
   ActivitySchema,
@@ -53,7 +53,10 @@ export interface RetryPolicy {
 }
 
 export interface IntervalsClientOptions {
-  apiKey: string;
+  /** The credential: exactly one of an API key (HTTP Basic `API_KEY:<key>`)… */
+  apiKey?: string | undefined;
+  /** …or an OAuth access token (`Authorization: Bearer`). */
+  bearerToken?: string | undefined;
   baseUrl?: string;
   /** Default athlete for athlete-scoped calls (`0` = the key's owner). */
   athleteId?: string;
@@ -66,12 +69,16 @@ export interface IntervalsClientOptions {
   guard?: IntervalsGuard;
   /** The shared read cache and coalescer; a client without one makes its own (caching off). */
   cache?: UpstreamCache;
-  /** Used only when the client makes its own guard. */
+  /**
+   * Used only when the client makes its own guard and cache (the first client of a process; the
+   * others share its `guard` and `cache`): the pool, and the guard's limits and the cache's TTL.
+   */
   dispatcher?: Dispatcher;
+  limits?: Partial<Omit<GuardOptions, 'dispatcher' | 'clock'>> & { cacheTtlMs?: number };
   retry?: Partial<RetryPolicy>;
-  /** Largest response body accepted (after decompression), in bytes. */
+  /** Override the guard's response size cap (bytes, after decompression) for this client. */
   maxResponseBytes?: number;
-  /** Ask Intervals.icu for gzip (default true): smaller over a real network, a little CPU here. */
+  /** Override the guard's gzip setting for this client. */
   gzip?: boolean;
   logger?: Logger;
   /** Injected for tests: time (shared with a guard the client makes itself), sleep and jitter. */
@@ -118,7 +125,6 @@ const MAX_RETRY_AFTER_MS = 30_000;
 const MAX_ERROR_BODY = 16 * 1024;
 
 export const DEFAULT_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 300, maxDelayMs: 4_000, budgetMs: 20_000 };
-export const DEFAULT_MAX_RESPONSE_BYTES = 16 * 1024 * 1024;
 
 /** A stable, non-reversible name for a credential: keys caches and fair queues, safe to log. */
 export function credentialFingerprint(secret: string): string {
@@ -191,26 +197,34 @@ export class IntervalsClient {
   constructor(opts: IntervalsClientOptions) {
     this.baseUrl = (opts.baseUrl ?? 'https://intervals.icu').replace(/\/+$/, '');
     this.defaultAthleteId = opts.athleteId ?? '0';
-    this.authHeader = `Basic ${Buffer.from(`API_KEY:${opts.apiKey}`).toString('base64')}`;
+    const secret = opts.bearerToken ?? opts.apiKey;
+    if (!secret || (opts.bearerToken !== undefined && opts.apiKey !== undefined)) {
+      throw new TypeError('IntervalsClient needs exactly one of apiKey and bearerToken');
+    }
+    this.authHeader =
+      opts.bearerToken !== undefined ? `Bearer ${opts.bearerToken}` : `Basic ${Buffer.from(`API_KEY:${opts.apiKey}`).toString('base64')}`;
     this.credentialKey = credentialFingerprint(this.authHeader);
-    this.secrets = [opts.apiKey];
-    this.timeoutMs = opts.timeoutMs ?? opts.guard?.options.timeoutMs ?? 30_000;
-    this.maxResponseBytes = opts.maxResponseBytes ?? DEFAULT_MAX_RESPONSE_BYTES;
-    this.gzip = opts.gzip ?? true;
+    this.secrets = [secret];
+    this.timeoutMs = opts.timeoutMs ?? opts.guard?.options.timeoutMs ?? opts.limits?.timeoutMs ?? 30_000;
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
     this.logger = opts.logger;
     this.clock = opts.clock ?? (opts.sleep ? { now: realClock.now, sleep: opts.sleep } : realClock);
     this.sleep = opts.sleep ?? ((ms, signal) => this.clock.sleep(ms, signal));
     this.random = opts.random ?? Math.random;
     this.ownsGuard = !opts.guard;
+    const { cacheTtlMs, ...limits } = opts.limits ?? {};
     this.guard =
       opts.guard ??
       new IntervalsGuard({
+        ...limits,
         timeoutMs: this.timeoutMs,
         ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
         ...(opts.clock ? { clock: opts.clock } : {}),
       });
-    this.cache = opts.cache ?? new UpstreamCache(opts.clock ? { clock: opts.clock } : {});
+    this.cache =
+      opts.cache ?? new UpstreamCache({ ...(cacheTtlMs !== undefined ? { ttlMs: cacheTtlMs } : {}), ...(opts.clock ? { clock: opts.clock } : {}) });
+    this.maxResponseBytes = opts.maxResponseBytes ?? this.guard.options.maxResponseBytes;
+    this.gzip = opts.gzip ?? this.guard.options.gzip;
   }
 
   /** Close the guard and its pool if this client made them; a shared guard belongs to its owner. */

@@ -68,6 +68,10 @@ export interface GuardOptions {
   defaultPauseMs: number;
   /** Per-attempt deadline; also the dispatcher's connect/headers/body idle timeouts. */
   timeoutMs: number;
+  /** Largest answer any client reads (after decompression), in bytes. */
+  maxResponseBytes: number;
+  /** Ask Intervals.icu for gzip: smaller over a real network, a little CPU here. */
+  gzip: boolean;
   /** The shared HTTP pool; by default a keep-alive Agent sized to `maxConcurrent`. */
   dispatcher?: Dispatcher;
   clock?: Clock;
@@ -85,6 +89,8 @@ export const DEFAULT_GUARD: Omit<GuardOptions, 'dispatcher' | 'clock'> = {
   breakerCooldownMs: 15_000,
   defaultPauseMs: 1_000,
   timeoutMs: 30_000,
+  maxResponseBytes: 16 * 1024 * 1024,
+  gzip: true,
 };
 
 /** How an attempt ended, as far as pacing and the circuit are concerned. */
@@ -168,6 +174,7 @@ export class IntervalsGuard {
     const { dispatcher, clock, ...rest } = opts;
     this.options = { ...DEFAULT_GUARD, ...stripUndefined(rest) };
     for (const [k, v] of Object.entries(this.options)) {
+      if (typeof v === 'boolean') continue;
       if (!Number.isFinite(v) || v < 0) throw new RangeError(`guard option ${k} must be a non-negative number`);
     }
     if (this.options.ratePerSec <= 0 || this.options.maxConcurrent < 1 || this.options.burst < 1) {

@@ -44,6 +44,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     HOST: '127.0.0.1',
     PORT: '0',
     LOG_LEVEL: 'silent',
+    // The suite checks answers, not pacing (src/intervals/guard*.test.ts do): do not pace the fake at 10/s.
+    INTERVALS_RATE_LIMIT: '1000',
+    INTERVALS_RATE_BURST: '1000',
     ...opts.env,
   });
   const server = await startServer(config, {
