@@ -13,6 +13,11 @@ export {
   type FakeIntervals,
   type FailNextOptions,
   type RecordedRequest,
+  type FakeAccount,
+  type FakeToken,
+  FULL_SCOPE,
+  READ_SCOPE,
+  scopeAreaOfPath,
 } from './server.js';
 export {
   createSampleAthlete,

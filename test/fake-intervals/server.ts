@@ -16,7 +16,9 @@ import {
   createSampleAthlete,
   dayNum,
   deleteEvent,
+  extraProfile,
   findActivity,
+  generateAthlete,
   markEventDone,
   findSportSettings,
   isValidDate,
@@ -45,6 +47,54 @@ export interface FakeOptions {
   latencyMs?: number;
   /** Extra athletes coached by the sample athlete (e.g. ['i222222']), generated with other seeds. */
   extraAthletes?: string[];
+  /**
+   * Other people's Intervals.icu accounts, each with its own athlete, API key and OAuth tokens. A
+   * credential reads only its own athlete (`0`) and the athletes it coaches: anything else is 403.
+   * The default key and `bearerTokens` keep their access (the sample athlete and `extraAthletes`).
+   */
+  accounts?: FakeAccount[];
+}
+
+/** All scope areas with WRITE: what a full OAuth consent grants. */
+export const FULL_SCOPE = 'ACTIVITY:WRITE,WELLNESS:WRITE,CALENDAR:WRITE,SETTINGS:WRITE,LIBRARY:WRITE';
+/** Every area readable, nothing writable. */
+export const READ_SCOPE = 'ACTIVITY:READ,WELLNESS:READ,CALENDAR:READ,SETTINGS:READ,LIBRARY:READ';
+
+export interface FakeToken {
+  token: string;
+  /** Comma-separated `AREA:READ|WRITE` (WRITE implies READ); default FULL_SCOPE. */
+  scope?: string;
+  /** The person revoked the app: every request with it is 401. */
+  revoked?: boolean;
+}
+
+export interface FakeAccount {
+  /** The account's own athlete (generated from its id's seed, Europe/London), e.g. 'i200001'. */
+  athleteId: string;
+  apiKey: string;
+  tokens?: FakeToken[];
+  /** Athletes this account coaches (ids of accounts, the sample athlete or extraAthletes). */
+  coaches?: string[];
+}
+
+/** Who a request authenticated as, and what that credential may reach. */
+interface Principal {
+  scheme: 'basic' | 'bearer';
+  /** The athlete `0` stands for. */
+  ownerId: string;
+  /** Athletes this credential may read or change. */
+  may(athleteId: string): boolean;
+  /** Granted scopes (bearer tokens only); null = unrestricted. */
+  scope: Set<string> | null;
+}
+
+/** The OAuth scope area of an API path (the real mapping is not documented; this is the fake's). */
+export function scopeAreaOfPath(p: string): string {
+  if (/\/wellness/.test(p)) return 'WELLNESS';
+  if (/\/events/.test(p)) return 'CALENDAR';
+  if (/\/(folders|workouts)/.test(p)) return 'LIBRARY';
+  if (/^\/athlete\/[^/]+(\/sport-settings.*)?$/.test(p)) return 'SETTINGS';
+  return 'ACTIVITY';
 }
 
 export interface RecordedRequest {
@@ -138,10 +188,30 @@ function parseIntParam(v: string | null): number | null {
 /** Creates the request handler over a state (exported for in-process use). */
 export function createFakeHandler(
   state: FakeState,
-  opts: { apiKey?: string; bearerTokens?: string[]; latencyMs?: number; requests?: RecordedRequest[] } = {},
+  opts: { apiKey?: string; bearerTokens?: string[]; latencyMs?: number; requests?: RecordedRequest[]; accounts?: FakeAccount[] } = {},
 ): { handler: http.RequestListener; failNext: FakeIntervals['failNext']; requests: RecordedRequest[] } {
   const apiKey = opts.apiKey ?? DEFAULT_API_KEY;
   const tokens = new Set(opts.bearerTokens ?? []);
+  // Accounts: athletes they own are out of the default credential's reach.
+  const accounts = opts.accounts ?? [];
+  const accountOwned = new Set(accounts.map((a) => a.athleteId));
+  const defaultPrincipal = (scheme: 'basic' | 'bearer'): Principal => ({
+    scheme,
+    ownerId: state.ownerId,
+    may: (id) => !accountOwned.has(id),
+    scope: null,
+  });
+  const accountPrincipal = (a: FakeAccount, scheme: 'basic' | 'bearer', scope: string | null): Principal => {
+    const reach = new Set([a.athleteId, ...(a.coaches ?? [])]);
+    return {
+      scheme,
+      ownerId: a.athleteId,
+      may: (id) => reach.has(id),
+      scope: scope === null ? null : new Set(scope.split(',').map((x) => x.trim().toUpperCase())),
+    };
+  };
+  const byKey = new Map(accounts.map((a) => [a.apiKey, a]));
+  const byToken = new Map(accounts.flatMap((a) => (a.tokens ?? []).map((t) => [t.token, { account: a, token: t }] as const)));
   const requests = opts.requests ?? [];
   const failQueue: { status: number; times: number; retryAfter?: string; body?: string }[] = [];
   const streamCache = new Map<string, Record<string, number[]>>();
@@ -169,7 +239,7 @@ export function createFakeHandler(
 
   const nowIso = () => new Date().toISOString().replace('Z', '+00:00');
 
-  function authenticate(req: http.IncomingMessage): 'basic' | 'bearer' {
+  function authenticate(req: http.IncomingMessage): Principal {
     const h = req.headers.authorization;
     if (!h) throw err(401, 'Unauthorized');
     const sp = h.indexOf(' ');
@@ -184,28 +254,47 @@ export function createFakeHandler(
       const decoded = Buffer.from(cred, 'base64').toString('utf8');
       const i = decoded.indexOf(':');
       if (i < 0) throw err(401, 'Unauthorized');
-      if (decoded.slice(0, i) === 'API_KEY' && decoded.slice(i + 1) === apiKey) return 'basic';
+      if (decoded.slice(0, i) === 'API_KEY' && decoded.slice(i + 1) === apiKey) return defaultPrincipal('basic');
+      const account = decoded.slice(0, i) === 'API_KEY' ? byKey.get(decoded.slice(i + 1)) : undefined;
+      if (account) return accountPrincipal(account, 'basic', null);
       throw err(401, 'Unauthorized');
     }
     if (scheme === 'bearer') {
-      if (tokens.has(cred)) return 'bearer';
-      if (cred === apiKey) throw err(403, 'Access denied');
+      if (tokens.has(cred)) return defaultPrincipal('bearer');
+      const held = byToken.get(cred);
+      if (held) {
+        if (held.token.revoked) throw err(401, 'Unauthorized');
+        return accountPrincipal(held.account, 'bearer', held.token.scope ?? FULL_SCOPE);
+      }
+      if (cred === apiKey || byKey.has(cred)) throw err(403, 'Access denied');
       throw err(401, 'Unauthorized');
     }
     throw err(401, 'Unauthorized');
   }
 
+  // The credential of the request being routed (set in the handler before route() runs).
+  let who: Principal = defaultPrincipal('basic');
+
   function athleteOf(idParam: string): AthleteState {
-    const id = idParam === '0' ? state.ownerId : idParam;
+    const id = idParam === '0' ? who.ownerId : idParam;
     const ath = state.athletes.get(id);
-    if (!ath) throw err(403, 'Access denied');
+    if (!ath || !who.may(id)) throw err(403, 'Access denied');
     return ath;
   }
 
   function activityOf(id: string, path: string): ActivityRecord {
     const found = findActivity(state, id);
     if (!found) throw notFound(path);
+    if (!who.may(found.ath.id)) throw err(403, 'Access denied');
     return found.rec;
+  }
+
+  /** A bearer token must hold the path's area: READ (or WRITE) to read, WRITE to change. */
+  function checkScope(method: string, path: string) {
+    if (!who.scope) return;
+    const area = scopeAreaOfPath(path.slice('/api/v1'.length));
+    const ok = method === 'GET' ? who.scope.has(`${area}:READ`) || who.scope.has(`${area}:WRITE`) : who.scope.has(`${area}:WRITE`);
+    if (!ok) throw err(403, `Access denied: the token lacks ${area}:${method === 'GET' ? 'READ' : 'WRITE'}`);
   }
 
   function eventOf(ath: AthleteState, idStr: string, path: string): Json {
@@ -224,6 +313,7 @@ export function createFakeHandler(
   }
 
   function route(method: string, path: string, q: URLSearchParams, body: unknown, scheme: 'basic' | 'bearer'): unknown {
+    checkScope(method, path);
     const p = path.slice('/api/v1'.length);
     let m: RegExpExecArray | null;
     const allow = (...methods: string[]) => {
@@ -238,8 +328,8 @@ export function createFakeHandler(
     if (p === '/athletes') {
       allow('GET');
       if (scheme === 'bearer') throw err(403, 'Access denied');
-      const owner = state.athletes.get(state.ownerId);
-      const others = [...state.athletes.values()].filter((a) => a.id !== state.ownerId);
+      const owner = state.athletes.get(who.ownerId);
+      const others = [...state.athletes.values()].filter((a) => a.id !== who.ownerId && who.may(a.id));
       return [owner, ...others]
         .filter((a): a is AthleteState => a !== undefined)
         .map((a) => ({ ...a.athlete, icu_tags: [], icu_notes: null }));
@@ -581,9 +671,9 @@ export function createFakeHandler(
 
         try {
           if (!url.pathname.startsWith('/api/v1/')) throw notFound(url.pathname);
-          const scheme = authenticate(req);
+          who = authenticate(req);
           if (bodyError) throw err(400, bodyError);
-          const out = route(req.method ?? 'GET', url.pathname, url.searchParams, body, scheme);
+          const out = route(req.method ?? 'GET', url.pathname, url.searchParams, body, who.scheme);
           recorded.status = 200;
           send(res, 200, out);
         } catch (e) {
@@ -609,7 +699,13 @@ export async function startFakeIntervals(opts: FakeOptions & { port?: number; ho
   for (const id of opts.extraAthletes ?? []) {
     if (!state.athletes.has(id)) addCoachedAthlete(state, id, opts.today);
   }
-  const handlerOpts: { apiKey?: string; bearerTokens?: string[]; latencyMs?: number } = {};
+  for (const account of opts.accounts ?? []) {
+    if (state.athletes.has(account.athleteId)) throw new Error(`fake account athlete ${account.athleteId} already exists`);
+    const profile = extraProfile(account.athleteId, state.athletes.size);
+    state.athletes.set(account.athleteId, generateAthlete(profile, opts.today ?? todayInTimeZone(profile.timezone), false));
+  }
+  const handlerOpts: { apiKey?: string; bearerTokens?: string[]; latencyMs?: number; accounts?: FakeAccount[] } = {};
+  if (opts.accounts !== undefined) handlerOpts.accounts = opts.accounts;
   if (opts.apiKey !== undefined) handlerOpts.apiKey = opts.apiKey;
   if (opts.bearerTokens !== undefined) handlerOpts.bearerTokens = opts.bearerTokens;
   if (opts.latencyMs !== undefined) handlerOpts.latencyMs = opts.latencyMs;

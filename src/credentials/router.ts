@@ -1,0 +1,172 @@
+/**
+ * Which Intervals.icu account serves a request, from the verified Pomerium identity:
+ *
+ * - per-user: the assertion's email picks an entry of USERS_FILE (its API key, athletes, read-only
+ *   flag); an email not in the file gets 403 before anything reaches Intervals.icu;
+ * - oauth: the `Authorization: Bearer` token Pomerium's upstream_oauth2 injects (the auth middleware
+ *   has already verified the assertion) is used as is, toward Intervals.icu only, for this request
+ *   only: it is never stored, logged or echoed. No token → 401, the one case where a 401 is right
+ *   (Pomerium then asks the person to connect Intervals.icu).
+ *
+ * Everything per person is keyed by the credential's fingerprint (a hash): the MCP deps (and with
+ * them the tool catalogue: read-only people get no write tool), the profile cache, the read cache
+ * and fair-queue slot of the shared Intervals.icu guard, the cursor seal and the log fields.
+ */
+import { IntervalsClient } from '../intervals/client.js';
+import type { Logger } from '../logger.js';
+import type { CursorSeal, McpDeps } from '../mcp/server.js';
+import { createContextFactory, ProfileCache, type ContextFactory } from '../tools/support/context.js';
+import type { Config } from '../config.js';
+import { explainingClient } from './client-errors.js';
+import { createCursorSealer } from './cursor-seal.js';
+import { fingerprint } from './fingerprint.js';
+import { Users } from './users.js';
+import type { UserEntry } from './users-file.js';
+
+export interface Routed {
+  mcp: McpDeps;
+  info: { credential: string; contextFor?: ContextFactory; cursors: CursorSeal };
+}
+
+/** A refusal, answered as a JSON-RPC error with this HTTP status (never a WWW-Authenticate header). */
+export interface Refused {
+  status: 401 | 403;
+  code: number;
+  message: string;
+}
+
+export interface CredentialRouter {
+  readonly mode: 'per-user' | 'oauth';
+  route(identity: { email?: string | undefined } | undefined, authorization: string | string[] | undefined): Routed | Refused;
+  /** Re-read USERS_FILE now (SIGHUP); false if the new file was refused (the old list stays). */
+  reload(): boolean;
+  close(): void;
+}
+
+export interface RouterOptions {
+  /** The single-mode deps: tools, extras, logger, version, READ_ONLY; and the client whose guard and cache everyone shares. */
+  base: McpDeps;
+  client: IntervalsClient;
+  logger: Logger;
+  now?: () => Date;
+}
+
+export const isRefused = (r: Routed | Refused): r is Refused => 'status' in r;
+
+export function createCredentialRouter(config: Config, opts: RouterOptions): CredentialRouter | undefined {
+  const creds = config.credentials;
+  if (creds.mode === 'single') return undefined;
+  const log = opts.logger.child({ component: 'credentials' });
+  const profiles = new ProfileCache(1024);
+  const sealFor = createCursorSealer();
+  const shared = {
+    baseUrl: config.intervals.baseUrl,
+    timeoutMs: config.intervals.timeoutMs,
+    guard: opts.client.guard,
+    cache: opts.client.cache,
+  };
+  const contextFor = (client: IntervalsClient, athleteIds: readonly string[], credential: string) =>
+    createContextFactory({ client, athleteIds, credential, profiles, ...(opts.now ? { now: opts.now } : {}) });
+
+  if (creds.mode === 'per-user') {
+    const built = new Map<string, { entry: UserEntry; mcp: McpDeps }>();
+    const users = new Users(creds.usersFile, {
+      logger: opts.logger,
+      pollMs: creds.pollMs,
+      // Forget people who left and keys that changed; requests in flight keep what they resolved.
+      onReload: (list) => {
+        const current = new Set(list);
+        for (const [email, b] of built) if (!current.has(b.entry)) built.delete(email);
+      },
+    });
+    const depsFor = (entry: UserEntry): McpDeps => {
+      const hit = built.get(entry.email);
+      if (hit && hit.entry === entry) return hit.mcp;
+      const client = explainingClient(
+        new IntervalsClient({
+          ...shared,
+          apiKey: entry.apiKey,
+          athleteId: entry.athleteIds[0]!,
+          logger: opts.logger.child({ email: entry.email, credential: entry.fingerprint }),
+        }),
+        { mode: 'per-user', email: entry.email },
+      );
+      const mcp: McpDeps = {
+        ...opts.base,
+        athleteIds: entry.athleteIds,
+        readOnly: opts.base.readOnly || entry.readOnly,
+        contextFor: contextFor(client, entry.athleteIds, entry.fingerprint),
+      };
+      built.set(entry.email, { entry, mcp });
+      return mcp;
+    };
+    return {
+      mode: 'per-user',
+      route(identity) {
+        const entry = users.get(identity?.email);
+        if (!entry) {
+          log.warn({ email: identity?.email ?? null }, 'request refused: no entry in USERS_FILE for this email');
+          return {
+            status: 403,
+            code: -32001,
+            message: `Forbidden: ${identity?.email ? identity.email : 'this identity (no email in the assertion)'} has no Intervals.icu account on this server. Ask its operator to add you to USERS_FILE.`,
+          };
+        }
+        return { mcp: depsFor(entry), info: { credential: entry.fingerprint, cursors: sealFor(entry.fingerprint) } };
+      },
+      reload: () => users.reload('SIGHUP'),
+      close: () => users.close(),
+    };
+  }
+
+  // oauth: one catalogue for everyone (no coach tools: the roster endpoint refuses bearer tokens).
+  const athleteIds = ['0'] as const;
+  const mcp: McpDeps = {
+    ...opts.base,
+    tools: opts.base.tools.filter((t) => !t.coachOnly),
+    athleteIds,
+    contextFor: () => {
+      throw new Error('oauth mode: the tool context comes with each request');
+    },
+  };
+  const explain = { mode: 'oauth', reconnectUrl: creds.reconnectUrl } as const;
+  return {
+    mode: 'oauth',
+    route(identity, authorization) {
+      if (!identity) return { status: 403, code: -32001, message: 'Forbidden: no verified Pomerium identity.' };
+      const token = bearerToken(authorization);
+      if (!token) {
+        log.info({ email: identity.email ?? null }, 'no Intervals.icu token in the request: answering 401 so Pomerium asks for consent');
+        return {
+          status: 401,
+          code: -32001,
+          message: 'Unauthorized: this connection has no Intervals.icu authorization yet. Reconnect the connector; Pomerium will ask you to allow access on Intervals.icu.',
+        };
+      }
+      const credential = fingerprint('bearer', token);
+      // A client for this request only: the token lives as long as the request does.
+      const client = explainingClient(
+        bearerClient(token, {
+          ...shared,
+          athleteId: '0',
+          logger: opts.logger.child({ ...(identity.email ? { email: identity.email } : {}), credential }),
+        }),
+        explain,
+      );
+      return { mcp, info: { credential, contextFor: contextFor(client, athleteIds, credential), cursors: sealFor(credential) } };
+    },
+    reload: () => true,
+    close: () => undefined,
+  };
+}
+
+/** The token of a single well-formed `Authorization: Bearer <token>` header, else undefined. */
+export function bearerToken(header: string | string[] | undefined): string | undefined {
+  if (typeof header !== 'string') return undefined;
+  const m = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(header);
+  return m?.[1];
+}
+
+function bearerClient(token: string, opts: Omit<ConstructorParameters<typeof IntervalsClient>[0], 'apiKey'>): IntervalsClient {
+  return new IntervalsClient({ ...opts, bearerToken: token } as unknown as ConstructorParameters<typeof IntervalsClient>[0]);
+}
