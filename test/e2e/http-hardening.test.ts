@@ -48,20 +48,24 @@ async function lineMatching(lines: LogLine[], pred: (l: LogLine) => boolean): Pr
  * matches `hold`, so a tool call can be caught in flight.
  */
 async function holdingProxy(fake: FakeIntervals) {
-  const held: { path: string; res: ServerResponse }[] = [];
+  const held: { req: IncomingMessage; res: ServerResponse }[] = [];
   let hold: RegExp | undefined;
   let arrived: (() => void) | undefined;
-  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
-    if (hold?.test(req.url ?? '')) {
-      held.push({ path: req.url ?? '', res });
-      arrived?.();
-      return;
-    }
+  const forward = (req: IncomingMessage, res: ServerResponse) => {
     const up = httpRequest(`${fake.url}${req.url}`, { method: req.method, headers: req.headers }, (r) => {
       res.writeHead(r.statusCode ?? 502, r.headers);
       r.pipe(res);
     });
+    up.on('error', () => res.destroy());
     req.pipe(up);
+  };
+  const server: Server = createServer((req: IncomingMessage, res: ServerResponse) => {
+    if (hold?.test(req.url ?? '')) {
+      held.push({ req, res });
+      arrived?.();
+      return;
+    }
+    forward(req, res);
   });
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');
@@ -70,8 +74,14 @@ async function holdingProxy(fake: FakeIntervals) {
     held,
     /** Hold requests matching `re`; resolves when the first one arrives. */
     holdNext(re: RegExp): Promise<void> {
+      for (const h of held.splice(0)) h.res.destroy(); // left over from an earlier test
       hold = re;
       return new Promise((r) => (arrived = r));
+    },
+    /** Stop holding and pass the held requests on. */
+    release() {
+      hold = undefined;
+      for (const h of held.splice(0)) forward(h.req, h.res);
     },
     async close() {
       for (const h of held) h.res.destroy();
@@ -182,6 +192,25 @@ describe('tool calls in flight', () => {
     expect(lines.filter((l) => (l.req as { id?: string } | undefined)?.id === 'abort-in-tool')).toHaveLength(1);
     expect(lines.filter((l) => l.level >= 50)).toEqual([]);
     expect(JSON.stringify(lines)).not.toMatch(/"stack"/);
+  });
+
+  it('a tool call in flight when the drain begins completes, and its response says Connection: close', async () => {
+    lines.length = 0;
+    stack = await startStack({ env: { INTERVALS_BASE_URL: proxy.url }, logger: createLogger('info', sink(lines)), noClient: true });
+    const held = proxy.holdNext(/\/activities/);
+    const pending = fetch(stack.mcpUrl, { method: 'POST', headers: MCP_HEADERS, body: toolCall(12) });
+    await held;
+    const closing = stack.server.close();
+    proxy.release();
+    const res = await pending;
+    expect(res.status).toBe(200);
+    expect(res.headers.get('connection')).toBe('close');
+    const body = (await res.json()) as { id: unknown; result: { isError?: boolean; structuredContent: { activities: { rows: unknown[] } } } };
+    expect(body.id).toBe(12);
+    expect(body.result.isError).toBeFalsy();
+    expect(body.result.structuredContent.activities.rows).toHaveLength(3);
+    await closing;
+    expect(lines.filter((l) => l.msg.startsWith('drain deadline reached'))).toEqual([]);
   });
 
   it('a tool call still running at the drain deadline gets a JSON-RPC error for its id, not a reset', async () => {
