@@ -592,3 +592,64 @@ describe('default today', () => {
     }
   });
 });
+
+describe('accounts: several people, each with their own key and tokens', () => {
+  let multi: FakeIntervals;
+  const basic = (key: string) => 'Basic ' + Buffer.from(`API_KEY:${key}`).toString('base64');
+  const get = async (path: string, auth: string, method = 'GET', body?: unknown) => {
+    const res = await fetch(`${multi.url}/api/v1${path}`, {
+      method,
+      headers: { authorization: auth, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
+      body: body !== undefined ? JSON.stringify(body) : null,
+    });
+    return { status: res.status, json: (await res.json()) as any };
+  };
+  beforeAll(async () => {
+    multi = await startFakeIntervals({
+      today: TODAY,
+      bearerTokens: ['oauth-token-1'],
+      accounts: [
+        {
+          athleteId: 'i300001',
+          apiKey: 'key-a',
+          tokens: [{ token: 'tok-a' }, { token: 'tok-a-ro', scope: 'ACTIVITY:READ,WELLNESS:READ,CALENDAR:READ,SETTINGS:READ,LIBRARY:READ' }, { token: 'tok-a-old', revoked: true }],
+        },
+        { athleteId: 'i300002', apiKey: 'key-b', tokens: [{ token: 'tok-b' }], coaches: ['i300001'] },
+      ],
+    });
+  });
+  afterAll(async () => {
+    await multi.close();
+  });
+
+  it('athlete 0 is the credential owner, for keys and tokens', async () => {
+    expect((await get('/athlete/0', basic('key-a'))).json.id).toBe('i300001');
+    expect((await get('/athlete/0', 'Bearer tok-a')).json.id).toBe('i300001');
+    expect((await get('/athlete/0', basic('key-b'))).json.id).toBe('i300002');
+    // The default key and tokens are unchanged: the sample athlete.
+    expect((await get('/athlete/0', BASIC)).json.id).toBe(SAMPLE_FACTS.athleteId);
+    expect((await get('/athlete/0', 'Bearer oauth-token-1')).json.id).toBe(SAMPLE_FACTS.athleteId);
+  });
+
+  it("another account's athlete and activities are 403; a coach reaches the coached athlete", async () => {
+    expect((await get('/athlete/i300002', basic('key-a'))).status).toBe(403);
+    expect((await get('/athlete/i300001', BASIC)).status).toBe(403);
+    expect((await get(`/athlete/${SAMPLE_FACTS.athleteId}`, basic('key-a'))).status).toBe(403);
+    const actB = multi.state.athletes.get('i300002')!.activities[0]!.id;
+    expect((await get(`/activity/${actB}`, basic('key-a'))).status).toBe(403);
+    expect((await get(`/activity/${actB}`, basic('key-b'))).status).toBe(200);
+    expect((await get('/athlete/i300001', basic('key-b'))).status).toBe(200);
+    const roster = (await get('/athletes', basic('key-b'))).json as { id: string }[];
+    expect(roster.map((a) => a.id)).toEqual(['i300002', 'i300001']);
+  });
+
+  it('a revoked token is 401; a read-only token reads but cannot write (403 naming the scope)', async () => {
+    expect((await get('/athlete/0', 'Bearer tok-a-old')).status).toBe(401);
+    expect((await get('/athlete/0/wellness?oldest=2026-03-01&newest=2026-03-02', 'Bearer tok-a-ro')).status).toBe(200);
+    const w = await get('/athlete/0/events', 'Bearer tok-a-ro', 'POST', { category: 'NOTE', start_date_local: '2026-03-12T00:00:00', name: 'n' });
+    expect(w.status).toBe(403);
+    expect(w.json.error).toMatch(/CALENDAR:WRITE/);
+    expect((await get('/athlete/0/events', 'Bearer tok-a', 'POST', { category: 'NOTE', start_date_local: '2026-03-12T00:00:00', name: 'n' })).status).toBe(200);
+    expect((await get('/athletes', 'Bearer tok-b')).status).toBe(403);
+  });
+});
