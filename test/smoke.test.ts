@@ -294,6 +294,15 @@ describe.skipIf(!hasTools)('scripts/smoke.sh through Pomerium (https)', () => {
     expect(r.summary).toMatch(/^smoke: FAIL .*no answer from https:\/\/127\.0\.0\.1:/);
   });
 
+  it('gives up after SMOKE_TIMEOUT seconds on a proxy that never answers', async () => {
+    const { origin } = await serve(() => {
+      /* accept, read, never answer */
+    });
+    const r = await run([`${origin}/mcp`], { SMOKE_INSECURE: '1', SMOKE_TIMEOUT: '1' });
+    expect(r.code).toBe(1);
+    expect(r.stdout).toMatch(/^FAIL POST \/mcp -> no answer: .*(timed out|Timeout)/im);
+  });
+
   it('fails when nothing answers', async () => {
     const { origin } = await serve(nullServerRoute);
     const closed = servers.pop()!;
