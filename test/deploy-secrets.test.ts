@@ -154,6 +154,19 @@ describe('pomeriumSharedKey (the check the documented files must pass)', () => {
   });
 });
 
+describe('secret commands quoted elsewhere in the docs', () => {
+  it('are the same lines the tested blocks run (troubleshooting, revocation, …)', () => {
+    const tested = new Set(
+      documents.flatMap(({ file, heading }) => bashBlockUnder(read(file), heading).split('\n').map((l) => l.trim())),
+    );
+    const quoted = ['README.md', 'pomerium/README.md', 'docs/homelab.md'].flatMap((f) =>
+      [...read(f).matchAll(/head -c32 \/dev\/urandom[^`\n]*/g)].map((m) => ({ f, line: m[0].replaceAll('\\|', '|').trim() })),
+    );
+    expect(quoted.length).toBeGreaterThan(4);
+    for (const { f, line } of quoted) expect(tested.has(line), `${f}: ${line}`).toBe(true);
+  });
+});
+
 const documents = [
   { file: 'README.md', heading: '### 3. Secrets' },
   { file: 'pomerium/README.md', heading: '## Secrets: generate once, keep forever' },
