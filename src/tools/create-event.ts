@@ -1,5 +1,5 @@
 import * as z from 'zod';
-import { checkEvent, eventBody, eventFields, externalId, flag, problemsError, SYNTAX_HINT, writtenEvent } from './support/calendar-write.js';
+import { checkEvent, eventBody, eventFields, externalId, flag, problemsError, writtenEvent } from './support/calendar-write.js';
 import { guardWrite } from './support/write-guard.js';
 import { Fields } from './support/table.js';
 import { defineTool, WRITE } from './support/tool.js';
@@ -7,7 +7,7 @@ import { defineTool, WRITE } from './support/tool.js';
 export default defineTool({
   name: 'create_event',
   title: 'Add event',
-  description: `Add a workout (${SYNTAX_HINT}), note, race or target.`,
+  description: 'Add a workout, note, race or other calendar entry.',
   annotations: WRITE,
   athleteScoped: true,
   input: z.object({ ...eventFields, external_id: externalId.optional(), dry_run: flag }),

@@ -57,7 +57,7 @@ export default defineTool({
   name: 'get_activity',
   title: 'Activity details',
   description:
-    'One activity: times, distance, power, HR, load, efficiency, zone seconds. include_intervals adds the interval table.',
+    'One activity: power, HR, load, efficiency, zone seconds; include_intervals adds its intervals.',
   annotations: READ,
   input: z.object({
     activity_id: activityId,

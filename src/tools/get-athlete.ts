@@ -8,7 +8,7 @@ export default defineTool({
   name: 'get_athlete',
   title: 'Athlete profile',
   description:
-    "Profile: time zone, today's date, weight; per sport FTP, LTHR, threshold pace and zone upper bounds (% of threshold, 999 = open; HR in bpm).",
+    'Profile: time zone, today, weight; per sport FTP, LTHR, threshold pace, zone tops (% of threshold, HR bpm; 999 = open).',
   annotations: READ,
   athleteScoped: true,
   input: z.object({}),

@@ -3,6 +3,7 @@ import { InputError } from '../domain/errors.js';
 import type { DataCurve } from '../intervals/schemas.js';
 import { addDays, daysBetween, resolveRange, type Range } from '../domain/dates.js';
 import { localDate as day } from './support/params.js';
+import { asList, curveKindArg, sportArg } from './support/normalise.js';
 import { hms, round } from '../domain/format.js';
 import { Fields, type Cell } from './support/table.js';
 import { sportFamily } from '../domain/sports.js';
@@ -45,24 +46,24 @@ export default defineTool({
   name: 'get_curves',
   title: 'Best-effort curves',
   description:
-    "Best power/HR/pace per duration in s (pace: distance in m), period a vs b; default last 42 days vs the 42 before. a_id: a's best activity.",
+    "Best power/HR/pace per duration, period a (default last 42 days) vs b (the 42 before); a_id: a's best activity.",
   annotations: READ,
   athleteScoped: true,
   input: z.object({
-    kind: z.enum(['power', 'hr', 'pace']).optional(),
-    sport: z.string().trim().refine((s) => s.length > 0, 'must be a sport such as Ride or Run').optional(),
+    kind: curveKindArg.optional(),
+    sport: sportArg(z.string().trim().refine((s) => s.length > 0, 'must be a sport such as Ride or Run')).optional(),
     oldest: day.optional(),
     newest: day.optional(),
     compare_oldest: day.optional(),
     compare_newest: day.optional(),
     // Limits as refinements: validated, but not spelled out in the catalogue.
-    durations: z
-      .array(z.number())
+    durations: asList(z.array(z.number()))
       .refine(
         (a) => a.length >= 1 && a.length <= MAX_DURATIONS && a.every((d) => d > 0 && d <= 100_000),
         `1 to ${MAX_DURATIONS} positive numbers (seconds, or metres for pace)`,
       )
-      .optional(),
+      .optional()
+      .describe('s; pace: m'),
   }),
   output: Fields,
   async handler(args, ctx) {

@@ -13,12 +13,12 @@ export default defineTool({
   name: 'get_fitness',
   title: 'Fitness and form',
   description:
-    'Daily fitness (CTL), fatigue (ATL), form, load, ramp arrays from..to (after projected_from: projection from the plan); current, form zone, 7/28-day change. Default: 90 days + 4 weeks.',
+    'Fitness (CTL), fatigue (ATL), form, load per day; current form zone, 7/28-day change; after today: projected from the plan. Default: 90 days + 4 weeks.',
   annotations: READ,
   athleteScoped: true,
   input: z.object({
     oldest: date().optional(),
-    newest: date('future = projection end').optional(),
+    newest: date().optional(),
   }),
   output: z.object({
     current: Fields.optional(),

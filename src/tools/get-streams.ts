@@ -3,6 +3,7 @@ import { IntervalsError } from '../intervals/errors.js';
 import { isStravaStub, type Athlete, type FullActivity, type SportSettings } from '../intervals/schemas.js';
 import { pace, round } from '../domain/format.js';
 import { activityId, wholeIn } from './support/params.js';
+import { streamTypesArg } from './support/normalise.js';
 import { sportFamily, type SportFamily } from '../domain/sports.js';
 import { downsample, summariseStreams, type Thresholds } from '../domain/stream-analysis.js';
 import { stravaActivityMessage } from './support/strava.js';
@@ -118,14 +119,11 @@ export default defineTool({
   name: 'get_streams',
   title: 'Activity streams',
   description:
-    'Activity time series averaged to ≤points rows (W, bpm, rpm, m, kmh or pace_s_km) plus zone seconds, NP, EF, decoupling %.',
+    'Time series of an activity averaged to `points` rows, plus zone seconds, NP, EF, decoupling.',
   annotations: READ,
   input: z.object({
     activity_id: activityId,
-    types: z
-      .array(z.string())
-      .refine((a) => a.length >= 1 && a.length <= 20 && a.every((t) => /^[a-z][a-z0-9_]*$/i.test(t)), 'must be 1 to 20 stream type names like watts, heartrate, temp')
-      .optional(),
+    types: streamTypesArg.optional(),
     // Bounds as a refinement: validated the same, but not spelled out in the catalogue.
     points: wholeIn(1, MAX_POINTS).default(120),
   }),

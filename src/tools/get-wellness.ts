@@ -19,7 +19,7 @@ export default defineTool({
   name: 'get_wellness',
   title: 'Daily wellness',
   description:
-    'Daily wellness: weight kg, rhr bpm, hrv ms, sleep h:mm, scores as "value label" on 1-4 scales (1 = best). Default: 7 days.',
+    'Daily weight, resting HR, HRV, sleep and 1-4 scores (1 = best). Default: 7 days.',
   annotations: READ,
   athleteScoped: true,
   input: z.object({

@@ -38,10 +38,25 @@ describe('list_activities', () => {
     );
   });
 
-  it('passes an explicit range and limit', async () => {
-    const r = await run(listActivities, { oldest: '2026-03-01', newest: '2026-03-31', limit: 5 });
-    expect(client.listActivities).toHaveBeenCalledWith(ATHLETE_ID, { oldest: '2026-03-01', newest: '2026-03-31T23:59:59', limit: 6 }, signal);
+  it('an explicit range fetches the whole range (for its totals) and shows limit rows', async () => {
+    client.listActivities.mockResolvedValue(activities([RUN, SWIM, RIDE]));
+    const r = await run(listActivities, { oldest: '2026-03-01', newest: '2026-03-31', limit: 2 });
+    expect(client.listActivities).toHaveBeenCalledWith(ATHLETE_ID, { oldest: '2026-03-01', newest: '2026-03-31T23:59:59' }, signal);
     expect(r.range).toBe('2026-03-01..2026-03-31');
+    expect(r.activities.rows).toHaveLength(2);
+    expect(typeof r.next).toBe('string');
+    // Totals cover all three activities, not just the page.
+    expect(rowsOf(r.totals!).find((t) => t.sport === 'all')).toEqual({ sport: 'all', n: 3, time: '2:20', km: 42, load: 145 });
+  });
+
+  it('an explicit range without limit shows up to 50 rows; no range, 20', async () => {
+    const many = Array.from({ length: 60 }, (_, i) => ({ ...RUN, id: `i${2000 + i}`, start_date_local: `2026-03-${String(1 + (i % 28)).padStart(2, '0')}T0${i % 10}:00:00` }));
+    client.listActivities.mockResolvedValue(activities(many));
+    expect((await run(listActivities, { oldest: '2026-03-01' })).activities.rows).toHaveLength(50);
+    client.listActivities.mockResolvedValue(activities(many.slice(0, 21)));
+    const recent = await run(listActivities, {});
+    expect(recent.activities.rows).toHaveLength(20);
+    expect(recent).not.toHaveProperty('totals');
   });
 
   it('returns a compact table: units in the names, run pace per km, swim pace per 100 m, empty columns dropped', async () => {
@@ -165,8 +180,8 @@ describe('list_activities', () => {
 
   describe('input schema', () => {
     const ok = (v: unknown) => listActivities.input.safeParse(v).success;
-    it('accepts the documented forms and applies limit 20', () => {
-      expect(listActivities.input.parse({})).toEqual({ limit: 20 });
+    it('accepts the documented forms; the page size is chosen later (20, or 50 for a range)', () => {
+      expect(listActivities.input.parse({})).toEqual({});
       expect(ok({ oldest: '2024-02-29', newest: '2026-04-06', limit: 100, sport: 'Run' })).toBe(true);
       expect(ok({ limit: 1 })).toBe(true);
     });

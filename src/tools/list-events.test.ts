@@ -175,11 +175,15 @@ describe('list_events', () => {
     it('accepts every known category', () => {
       expect(ok({ category: ['WORKOUT', 'RACE_A', 'RACE_B', 'RACE_C', 'NOTE', 'HOLIDAY', 'SICK', 'INJURED'] })).toBe(true);
     });
+    // Loose spellings are accepted on purpose since issue 9 (forgiving input): one value, any case.
+    it('accepts a single category, any case, and RACE for every race priority', () => {
+      expect(listEvents.input.parse({ category: 'WORKOUT' }).category).toEqual(['WORKOUT']);
+      expect(listEvents.input.parse({ category: ['workout'] }).category).toEqual(['WORKOUT']);
+      expect(listEvents.input.parse({ category: 'race' }).category).toEqual(['RACE_A', 'RACE_B', 'RACE_C']);
+    });
     it.each([
       [{ category: ['FOO'] }],
-      [{ category: ['workout'] }],
       [{ category: [] }],
-      [{ category: 'WORKOUT' }],
       [{ oldest: '2026-02-30' }],
       [{ newest: '2026-2-3' }],
     ])('rejects %j', (v) => expect(ok(v)).toBe(false));

@@ -3,6 +3,7 @@ import { cursorArg, cursorList, decodeCursor, encodeCursor } from './support/cur
 import { dayOf, resolveRange } from '../domain/dates.js';
 import { EVENT_COLUMNS, eventCategory } from './support/event-row.js';
 import { date, localDate } from './support/params.js';
+import { categoriesArg } from './support/normalise.js';
 import { Table, toTable } from './support/table.js';
 import { defineTool, READ } from './support/tool.js';
 
@@ -15,13 +16,13 @@ export default defineTool({
   name: 'list_events',
   title: 'Calendar',
   description:
-    'Calendar table: planned workouts (dur h:mm:ss, load, text), races, notes; unparsed = text Intervals.icu could not parse. Default: next 7 days.',
+    'Calendar: planned workouts, races, notes (unparsed = workout text Intervals.icu could not read). Default: next 7 days.',
   annotations: READ,
   athleteScoped: true,
   input: z.object({
     oldest: date('default today').optional(),
     newest: date().optional(),
-    category: z.array(eventCategory).min(1).optional(),
+    category: categoriesArg.optional(),
     cursor: cursorArg,
   }),
   output: z.object({ range: z.string(), events: Table, next: z.string().optional() }),

@@ -5,6 +5,7 @@ import { checkEvent, describeEvent, eventDate, eventIdArg, flag, isPast, moveFie
 import { guardWrite } from './support/write-guard.js';
 import { EVENT_COLUMNS } from './support/event-row.js';
 import { localDate as day } from './support/params.js';
+import { sportArg } from './support/normalise.js';
 import { Fields, toRecord } from './support/table.js';
 import { defineTool, OVERWRITE } from './support/tool.js';
 
@@ -21,8 +22,8 @@ export default defineTool({
     event_id: eventIdArg,
     date: day.optional(),
     name: z.string().optional(),
-    text: z.string().optional(),
-    sport: z.string().optional(),
+    text: z.string().optional().describe('As in create_event'),
+    sport: sportArg().optional(),
     planned_load: whole.optional(),
     planned_secs: whole.optional(),
     allow_past: flag,

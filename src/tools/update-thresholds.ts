@@ -4,6 +4,7 @@ import type { SportSettings } from '../intervals/schemas.js';
 import { summariseSport } from './support/sport-summary.js';
 import { familyOfTypes } from '../domain/sports.js';
 import { wholeIn } from './support/params.js';
+import { sportArg } from './support/normalise.js';
 import { Fields } from './support/table.js';
 import { defineTool, OVERWRITE } from './support/tool.js';
 import { guardWrite } from './support/write-guard.js';
@@ -32,27 +33,27 @@ function checkZones(name: string, zones: readonly number[] | undefined): void {
 }
 
 /**
- * Numbers are whole and ranged by refinement; zone lists are checked by a custom schema whose JSON
- * schema is `{}`: typed, ranged fields would cost the catalogue tokens the description covers.
+ * Numbers are whole and ranged by refinement; zone lists are arrays of numbers in tools/list, their
+ * count and bounds checked by a refinement (the description says what they mean).
  */
 const whole = (min: number, max: number) => wholeIn(min, max).optional();
 const zones = (max: number) =>
   z
-    .custom<number[]>(
-      (a) => Array.isArray(a) && a.length >= 1 && a.length <= 12 && a.every((x) => typeof x === 'number' && x > 0 && x <= max),
-      { message: `must be a list of 1-12 upper bounds, each above 0 and at most ${max}` },
-    )
+    .array(z.number())
+    .refine((a) => a.length >= 1 && a.length <= 12 && a.every((x) => x > 0 && x <= max), {
+      message: `must be a list of 1-12 upper bounds, each above 0 and at most ${max}`,
+    })
     .optional();
 
 export default defineTool({
   name: 'update_thresholds',
   title: 'Update thresholds',
   description:
-    "Set a sport's FTP W, LTHR/max HR bpm, threshold pace (4:30/km), zone upper bounds (% of threshold; HR bpm).",
+    "Set a sport's FTP (W), LTHR/max HR (bpm), threshold pace (4:30/km), zone tops (% of threshold; HR bpm).",
   annotations: OVERWRITE,
   athleteScoped: true,
   input: z.object({
-    sport: z.string().refine((s) => s.trim().length > 0, 'must name a sport'),
+    sport: sportArg(z.string().refine((s) => s.trim().length > 0, 'must name a sport')),
     ftp: whole(30, 2000),
     indoor_ftp: whole(30, 2000),
     lthr: whole(60, 230),

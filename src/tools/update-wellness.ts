@@ -2,6 +2,8 @@ import * as z from 'zod';
 import { InputError } from '../domain/errors.js';
 import { addDays } from '../domain/dates.js';
 import { localDate } from './support/params.js';
+import { hoursValue, numberValue, scaleValue } from './support/normalise.js';
+import type { ScaleField } from '../domain/scales.js';
 import { WELLNESS_COLUMNS } from './support/wellness-row.js';
 import { Fields, toRecord } from './support/table.js';
 import { defineTool, OVERWRITE } from './support/tool.js';
@@ -10,50 +12,98 @@ import { guardWrite } from './support/write-guard.js';
 /** A check for one field's value: an error text, or undefined when the value is fine. */
 type Check = (v: unknown) => string | undefined;
 
+/** One writable field: its wire name, check, unit factor, JSON schema in tools/list, loose-input normaliser. */
+interface Field {
+  wire: string;
+  check: Check;
+  factor?: number;
+  json: Record<string, unknown>;
+  normalise?: (v: unknown) => unknown;
+}
+
 /** A number in [min, max] (an integer when `int`), or null to clear. */
-const num =
-  (min: number, max: number, int = false): Check =>
-  (v) =>
+const num = (min: number, max: number, int = false, extra: Partial<Field> = {}): Field => ({
+  wire: '',
+  check: (v) =>
     v === null || (typeof v === 'number' && Number.isFinite(v) && v >= min && v <= max && (!int || Number.isInteger(v)))
       ? undefined
-      : `must be ${int ? 'a whole number' : 'a number'} from ${min} to ${max}, or null to clear`;
-const scale = () => num(1, 4, true);
+      : `must be ${int ? 'a whole number' : 'a number'} from ${min} to ${max}, or null to clear`,
+  json: { type: int ? 'integer' : 'number' },
+  normalise: numberValue,
+  ...extra,
+});
+/** A 1-4 score (1 = best): the number, its label or "2 good" as get_wellness shows it. */
+const scale = (field: ScaleField): Field => ({
+  ...num(1, 4, true),
+  json: { type: 'integer', enum: [1, 2, 3, 4] },
+  normalise: (v) => scaleValue(field, v),
+});
 
 /** Argument → wire field (wellness is camelCase upstream); `factor` converts units. In `set` order. */
-const FIELDS: Record<string, { wire: string; check: Check; factor?: number }> = {
-  weight: { wire: 'weight', check: num(20, 300) },
-  resting_hr: { wire: 'restingHR', check: num(20, 150, true) },
-  hrv: { wire: 'hrv', check: num(1, 500) },
-  hrv_sdnn: { wire: 'hrvSDNN', check: num(1, 500) },
-  sleep_hours: { wire: 'sleepSecs', check: num(0, 24), factor: 3600 },
-  sleep_score: { wire: 'sleepScore', check: num(0, 100) },
-  avg_sleeping_hr: { wire: 'avgSleepingHR', check: num(20, 200) },
-  sleep_quality: { wire: 'sleepQuality', check: scale() },
-  soreness: { wire: 'soreness', check: scale() },
-  fatigue: { wire: 'fatigue', check: scale() },
-  stress: { wire: 'stress', check: scale() },
-  mood: { wire: 'mood', check: scale() },
-  motivation: { wire: 'motivation', check: scale() },
-  injury: { wire: 'injury', check: scale() },
-  hydration: { wire: 'hydration', check: scale() },
-  spo2: { wire: 'spO2', check: num(50, 100) },
-  systolic: { wire: 'systolic', check: num(50, 260, true) },
-  diastolic: { wire: 'diastolic', check: num(30, 160, true) },
-  readiness: { wire: 'readiness', check: num(0, 100) },
-  respiration: { wire: 'respiration', check: num(1, 80) },
-  body_fat: { wire: 'bodyFat', check: num(1, 80) },
-  vo2max: { wire: 'vo2max', check: num(10, 100) },
-  steps: { wire: 'steps', check: num(0, 200_000, true) },
-  kcal_in: { wire: 'kcalConsumed', check: num(0, 20_000, true) },
-  carbs_g: { wire: 'carbohydrates', check: num(0, 3000) },
-  protein_g: { wire: 'protein', check: num(0, 1000) },
-  fat_g: { wire: 'fatTotal', check: num(0, 1000) },
+const SPEC: Record<string, Field> = {
+  weight: num(20, 300),
+  resting_hr: num(20, 150, true),
+  hrv: num(1, 500),
+  hrv_sdnn: num(1, 500),
+  sleep_hours: num(0, 24, false, { factor: 3600, normalise: hoursValue }),
+  sleep_score: num(0, 100),
+  avg_sleeping_hr: num(20, 200),
+  sleep_quality: scale('sleepQuality'),
+  soreness: scale('soreness'),
+  fatigue: scale('fatigue'),
+  stress: scale('stress'),
+  mood: scale('mood'),
+  motivation: scale('motivation'),
+  injury: scale('injury'),
+  hydration: scale('hydration'),
+  spo2: num(50, 100),
+  systolic: num(50, 260, true),
+  diastolic: num(30, 160, true),
+  readiness: num(0, 100),
+  respiration: num(1, 80),
+  body_fat: num(1, 80),
+  vo2max: num(10, 100),
+  steps: num(0, 200_000, true),
+  kcal_in: num(0, 20_000, true),
+  carbs_g: num(0, 3000),
+  protein_g: num(0, 1000),
+  fat_g: num(0, 1000),
   comments: {
-    wire: 'comments',
+    wire: '',
     check: (v) => (v === null || (typeof v === 'string' && v.length <= 2000) ? undefined : 'must be text up to 2000 characters, or null to clear'),
+    json: { type: 'string' },
   },
-  locked: { wire: 'locked', check: (v) => (typeof v === 'boolean' ? undefined : 'must be true or false') },
+  locked: { wire: '', check: (v) => (typeof v === 'boolean' ? undefined : 'must be true or false'), json: { type: 'boolean' } },
 };
+const WIRE: Record<string, string> = {
+  resting_hr: 'restingHR',
+  hrv_sdnn: 'hrvSDNN',
+  sleep_hours: 'sleepSecs',
+  sleep_score: 'sleepScore',
+  avg_sleeping_hr: 'avgSleepingHR',
+  sleep_quality: 'sleepQuality',
+  spo2: 'spO2',
+  body_fat: 'bodyFat',
+  kcal_in: 'kcalConsumed',
+  carbs_g: 'carbohydrates',
+  protein_g: 'protein',
+  fat_g: 'fatTotal',
+};
+const FIELDS: Record<string, Field> = Object.fromEntries(Object.entries(SPEC).map(([k, f]) => [k, { ...f, wire: WIRE[k] ?? k }]));
+
+/**
+ * `set` in tools/list: every writable field with its type and range (scores as the enum 1-4).
+ * Values are normalised here (labels, "7:30" sleep, numeric strings) and checked by wellnessBody,
+ * which names every bad field at once; unknown keys pass through to it so it can say why
+ * (computed, or belongs to an activity). null clears a field (said in the description).
+ */
+const SetArg = z
+  .looseObject(
+    Object.fromEntries(
+      Object.entries(FIELDS).map(([k, f]) => [k, z.preprocess((v) => (f.normalise ? f.normalise(v) : v), z.unknown()).optional().meta(f.json)]),
+    ),
+  )
+  .describe('Only these fields change; null clears one. Scores 1-4, 1 = best.');
 
 /** Fields people try that are not writable, with the reason. */
 const NOT_WRITABLE: Record<string, string> = {
@@ -100,16 +150,12 @@ export function wellnessBody(set: Record<string, unknown>): Record<string, unkno
 export default defineTool({
   name: 'update_wellness',
   title: 'Update wellness',
-  description: "Change a day's wellness: only the fields in set; null clears one.",
+  description: "Log or correct a day's wellness (weight, sleep, HRV, scores…).",
   annotations: OVERWRITE,
   athleteScoped: true,
   input: z.object({
     date: localDate,
-    set: z
-      .record(z.string(), z.unknown())
-      .describe(
-        'weight kg, resting_hr, hrv, hrv_sdnn, sleep_hours, sleep_score, avg_sleeping_hr, 1-4 scores (1 = best): sleep_quality, soreness, fatigue, stress, mood, motivation, injury, hydration; spo2, systolic, diastolic, readiness, respiration, body_fat, vo2max, steps, kcal_in, carbs_g, protein_g, fat_g, comments, locked',
-      ),
+    set: SetArg,
     dry_run: z.boolean().optional(),
   }),
   output: Fields,

@@ -3,23 +3,33 @@ import { InputError } from '../domain/errors.js';
 import type { Event } from '../intervals/schemas.js';
 import { checkEvent, eventBody, eventFields, externalId, flag, issueText, parsedSteps, parseWarnings, problemsError, WRITTEN_COLUMNS } from './support/calendar-write.js';
 import { guardWrite } from './support/write-guard.js';
+import { asList } from './support/normalise.js';
 import { isUnparsed } from './support/event-row.js';
 import { Fields, toTable } from './support/table.js';
 import { defineTool, OVERWRITE } from './support/tool.js';
 
-/** One event of the batch: create_event's fields plus the required external_id. Validated here. */
+/** One event of the batch: create_event's fields plus the required external_id. Validated below. */
 const UpsertEvent = z.strictObject({ ...eventFields, external_id: externalId });
+/**
+ * In tools/list an item shows UpsertEvent's properties; the arguments take any objects, and the
+ * handler checks each against UpsertEvent so every problem is named by the item's external_id.
+ */
+const { type: _t, ...itemJson } = z.toJSONSchema(UpsertEvent, { target: 'draft-07', io: 'input' }) as Record<string, unknown>;
+delete itemJson.$schema;
+delete itemJson.additionalProperties;
+// The workout-text guide is create_event's; here a pointer to it is enough.
+(itemJson.properties as Record<string, Record<string, unknown>>).text!.description = 'As create_event';
 const MAX_EVENTS = 50;
 
 export default defineTool({
   name: 'upsert_events',
   title: 'Plan events',
-  description: 'Upsert ≤50 events by external_id (retry-safe); items as create_event.',
+  description: 'Create or update ≤50 events by external_id (retry-safe).',
   annotations: OVERWRITE,
   athleteScoped: true,
   input: z.object({
-    // Loose in tools/list (the fields are create_event's); every item is checked below.
-    events: z.array(z.looseObject({})),
+    // Items list create_event's fields in tools/list; one event alone is taken as a list of one.
+    events: asList(z.array(z.looseObject({}).meta({ type: 'object', ...itemJson }))),
     dry_run: flag,
   }),
   output: Fields,

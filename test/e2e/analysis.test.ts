@@ -198,7 +198,7 @@ describe('get_curves', () => {
       { oldest: '2026-11-24', newest: '2026-11-01' },
       { compare_oldest: '2025-12-01', compare_newest: '2025-11-01' },
       { oldest: '2026-02-30' },
-      { kind: 'watts' },
+      { kind: 'cadence' },
       { durations: [] },
       { durations: [-5] },
     ]) {

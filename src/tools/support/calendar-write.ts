@@ -7,7 +7,8 @@ import * as z from 'zod';
 import { InputError } from '../../domain/errors.js';
 import type { Event } from '../../intervals/schemas.js';
 import { addDays, dayOf, daysBetween } from '../../domain/dates.js';
-import { EVENT_COLUMNS, eventCategory as category, isUnparsed } from './event-row.js';
+import { EVENT_COLUMNS, isUnparsed } from './event-row.js';
+import { categoryArg, sportArg } from './normalise.js';
 import { localDate as day, wholeIn } from './params.js';
 import { hms } from '../../domain/format.js';
 import type { Columns } from './table.js';
@@ -18,31 +19,41 @@ export const NAME_MAX = 80;
 export const SYNTAX_HINT = 'syntax: resource intervals://workout-syntax';
 
 // ---------------------------------------------------------------- parameters
-// Each is validated by a refinement, so its JSON schema is just a type: the write tools share a
-// small token budget in tools/list. Dates are YYYY-MM-DD (the server instructions say so once).
+// Typed in tools/list (enums for closed sets, dates with "format":"date"); bounds are checked by
+// refinements, so the write tools stay within the catalogue's token budget. Loose spellings
+// (`workout`, `bike`) are normalised before validation (./normalise.ts).
 
-
-export const time = z.string().refine((t) => /^([01]\d|2[0-3]):[0-5]\d$/.test(t), 'must be HH:MM (24 h)');
+export const time = z.string().refine((t) => /^([01]\d|2[0-3]):[0-5]\d$/.test(t), 'must be HH:MM (24 h)').describe('HH:MM');
 
 export const whole = wholeIn(0);
 
 export const amount = z.number().refine((n) => n >= 0, 'must be ≥ 0');
 
-export const eventIdArg = z.number().refine((n) => Number.isSafeInteger(n) && n > 0, 'must be an event id from list_events');
+export const eventIdArg = z
+  .number()
+  .refine((n) => Number.isSafeInteger(n) && n > 0, 'must be an event id from list_events')
+  .meta({ type: 'integer' });
 
 export const externalId = z.string().refine((s) => s.length >= 1 && s.length <= 100, 'must be 1-100 characters');
 
 /** Optional flags default to false in the handler (no `default` in the schema). */
 export const flag = z.boolean().optional();
 
+/**
+ * What a model needs to write workout text that parses, in the schema it reads (hosts seldom show
+ * resources); the long form is the intervals://workout-syntax resource.
+ */
+export const WORKOUT_TEXT_HINT =
+  'Workout steps, one a line: "- 10m 75%" (m = minutes; metres: 400mtr); targets % FTP, 220w, Z2, 70% HR, 95% LTHR, 5:00/km Pace; repeats: a "4x" line then steps, blank line before and after';
+
 /** The fields of one new event (create_event, and each item of upsert_events). */
 export const eventFields = {
   date: day,
-  // Default WORKOUT, applied after parsing so the JSON schema stays a bare string.
-  category: category.optional().transform((c) => c ?? 'WORKOUT'),
-  sport: z.string().optional(),
+  // Default WORKOUT, applied after parsing so the JSON schema stays the enum.
+  category: categoryArg.optional().transform((c) => c ?? 'WORKOUT'),
+  sport: sportArg().optional(),
   name: z.string().optional(),
-  text: z.string().optional(),
+  text: z.string().optional().describe(WORKOUT_TEXT_HINT),
   time: time.optional(),
   planned_secs: whole.optional(),
   planned_km: amount.optional(),
@@ -130,7 +141,7 @@ export function checkEvent(
 
 /** The tool error for blocked writes: every problem on its own line. */
 export function problemsError(problems: readonly string[]): InputError {
-  const syntax = problems.some((p) => /\bline \d+ `/.test(p)) ? `\n(Workout text ${SYNTAX_HINT}.)` : '';
+  const syntax = problems.some((p) => /\bline \d+ `/.test(p)) ? `\n(${WORKOUT_TEXT_HINT}. Full ${SYNTAX_HINT}.)` : '';
   return new InputError(`Nothing was written. Fix:\n- ${problems.join('\n- ')}${syntax}`);
 }
 
