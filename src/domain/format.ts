@@ -4,7 +4,9 @@
 export function round(v: number | null | undefined, dp = 0): number | undefined {
   if (v === null || v === undefined || !Number.isFinite(v)) return undefined;
   const f = 10 ** dp;
-  return Math.round(v * f) / f;
+  // `+ 0` turns -0 (from rounding -0.3) into 0: JSON writes both as 0, so structuredContent and
+  // the text content would otherwise differ.
+  return Math.round(v * f) / f + 0;
 }
 
 /** Seconds → `h:mm:ss` (or `m:ss` under an hour). */
