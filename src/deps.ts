@@ -10,7 +10,7 @@ import { IntervalsClient } from './intervals/client.js';
 import type { Logger } from './logger.js';
 import { registerExtras } from './mcp/extras.js';
 import type { McpDeps } from './mcp/server.js';
-import { createContextFactory } from './tools/support/context.js';
+import { createContextFactory, type ContextFactory } from './tools/support/context.js';
 import { tools } from './tools/index.js';
 import { VERSION } from './version.js';
 
@@ -40,13 +40,27 @@ export function buildDeps(config: Config, opts: DepsOptions): ServerDeps {
     logger,
     ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
   });
-  const mcp: McpDeps = {
-    tools,
-    contextFor: createContextFactory({
+  const mcp = mcpDepsFor(
+    config,
+    logger,
+    createContextFactory({
       client,
       athleteIds: config.intervals.athleteIds,
       ...(opts.now ? { now: opts.now } : {}),
     }),
+  );
+  return { client, mcp };
+}
+
+/**
+ * The MCP half of the wiring over any tool context. Single mode passes the server key's context;
+ * per-user and oauth (src/credentials) start from this and give each person their own context,
+ * athletes and READ_ONLY, so every mode serves the same tools, prompts and resources.
+ */
+export function mcpDepsFor(config: Config, logger: Logger, contextFor: ContextFactory): McpDeps {
+  return {
+    tools,
+    contextFor,
     athleteIds: config.intervals.athleteIds,
     readOnly: config.readOnly,
     apps: config.apps,
@@ -54,5 +68,4 @@ export function buildDeps(config: Config, opts: DepsOptions): ServerDeps {
     version: VERSION,
     extras: registerExtras,
   };
-  return { client, mcp };
 }

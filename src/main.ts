@@ -11,7 +11,8 @@ import { createAuthMiddleware } from './http/auth.js';
 import { UpstreamReadiness, type UpstreamVerdict } from './http/readiness.js';
 import { createHttpServer, Drainer } from './http/server.js';
 import { checkIntervalsKey } from './key-check.js';
-import { buildDeps } from './deps.js';
+import { createCredentialRouter, noSharedContext } from './credentials/router.js';
+import { buildDeps, mcpDepsFor } from './deps.js';
 import { createLogger, type Logger } from './logger.js';
 import { exposedTools } from './mcp/server.js';
 
@@ -30,20 +31,22 @@ export interface RunningServer {
   logger: Logger;
   /** The start-up Intervals.icu key check (also logged as one line). */
   keyCheck: UpstreamVerdict;
+  /** Re-read USERS_FILE (per-user mode; SIGHUP). False when the new file was refused; true otherwise. */
+  reloadCredentials(): boolean;
   close(): Promise<void>;
 }
 
 export async function startServer(config: Config, opts: StartOptions = {}): Promise<RunningServer> {
   const logger = opts.logger ?? createLogger(config.logLevel);
-  const { client, mcp } = buildDeps(config, {
-    logger,
-    ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
-    ...(opts.now ? { now: opts.now } : {}),
-  });
+  const hooks = { ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}), ...(opts.now ? { now: opts.now } : {}) };
+  // per-user / oauth: no server key; each caller's own Intervals.icu credential (a bad USERS_FILE stops the start here).
+  const router = createCredentialRouter(config, { base: mcpDepsFor(config, logger, noSharedContext), logger, ...hooks });
+  const { client, mcp } = router ? { client: undefined, mcp: router.base } : buildDeps(config, { logger, ...hooks });
   const auth = await createAuthMiddleware(config.auth, logger, opts.authNow ? { now: opts.authNow } : {});
   const drainer = new Drainer();
   const keyCheckTimeoutMs = Math.min(config.intervals.timeoutMs, 10_000);
-  const readiness = new UpstreamReadiness({
+  // Without a server-held key there is nothing to probe: each person's credential is checked on use.
+  const readiness = client && new UpstreamReadiness({
     probe: (signal) =>
       checkIntervalsKey(client, {
         athleteId: config.intervals.athleteId,
@@ -55,7 +58,15 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
     timeoutMs: keyCheckTimeoutMs,
     logger,
   });
-  const app = createApp({ config, logger, mcp, auth, drainer, readiness });
+  const app = createApp({
+    config,
+    logger,
+    mcp,
+    auth,
+    drainer,
+    ...(readiness ? { readiness } : {}),
+    ...(router ? { route: (identity, authorization) => router.route(identity, authorization) } : {}),
+  });
   const http = createHttpServer(app, config.http, logger);
   http.listen(config.http.port, config.http.host);
   await once(http, 'listening');
@@ -68,7 +79,8 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       auth: config.auth.mode,
       ...(config.auth.mode === 'pomerium' ? { audience: config.auth.audience } : {}),
       readOnly: config.readOnly,
-      athletes: config.intervals.athleteIds,
+      credentials: config.credentials.mode,
+      ...(router ? {} : { athletes: config.intervals.athleteIds }),
       tools: exposedTools(mcp).map((t) => t.name),
     },
     config.auth.mode === 'pomerium'
@@ -78,13 +90,16 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
 
   // One cheap authenticated call now, so a wrong key or an unreachable Intervals.icu is one clear
   // log line at start rather than a puzzling tool error later; /readyz reuses it (cached).
-  const keyCheck = await readiness.check();
+  const keyCheck: UpstreamVerdict = readiness
+    ? await readiness.check()
+    : { ok: true, reason: 'no server-held key', message: `INTERVALS_CREDENTIALS=${config.credentials.mode}: each person's credential is checked on use` };
 
   let closing: Promise<void> | undefined;
   const close = () =>
     (closing ??= (async () => {
       await drainer.drain(http, opts.drainMs ?? config.http.drainMs, logger);
-      await client.close();
+      await client?.close();
+      await router?.close();
     })());
-  return { url, logger, keyCheck, close };
+  return { url, logger, keyCheck, reloadCredentials: () => router?.reload() ?? true, close };
 }

@@ -13,7 +13,17 @@ export async function runHttp(): Promise<void> {
     }
     throw err;
   }
-  const server = await startServer(config);
+  let server;
+  try {
+    server = await startServer(config);
+  } catch (err) {
+    // A USERS_FILE or key file that cannot be used: one line naming the entry, like any config error.
+    if (err instanceof ConfigError) {
+      process.stderr.write(`intervals-mcp: ${err.message}\n`);
+      process.exit(2);
+    }
+    throw err;
+  }
   let stopping = false;
   const stop = (signal: string) => {
     if (stopping) return;
@@ -32,4 +42,6 @@ export async function runHttp(): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+  // per-user mode: re-read USERS_FILE and the key files (requests in flight finish on the old list).
+  process.on('SIGHUP', () => void server.reloadCredentials());
 }

@@ -1,0 +1,84 @@
+/**
+ * Shared by the multi-person end-to-end tests (per-user and oauth): an emulated Pomerium signing
+ * key, assertions for any email, captured JSON log lines, a raw JSON-RPC POST for status checks, and
+ * a scan for secrets in logs and answers.
+ */
+import { randomUUID } from 'node:crypto';
+import { mkdtempSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { Writable } from 'node:stream';
+import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { createLogger, type Logger } from '../../src/logger.js';
+
+export const AUDIENCE = 'intervals-mcp.example.test';
+
+export interface Pomerium {
+  dir: string;
+  publicKeyFile: string;
+  assertion(email: string): Promise<string>;
+  env: Record<string, string>;
+}
+
+export async function emulatedPomerium(): Promise<Pomerium> {
+  const pair = await generateKeyPair('ES256', { extractable: true });
+  const key: CryptoKey = pair.privateKey;
+  const dir = mkdtempSync(join(tmpdir(), 'intervals-people-'));
+  const publicKeyFile = join(dir, 'signing_key.pub.pem');
+  writeFileSync(publicKeyFile, await exportSPKI(pair.publicKey));
+  return {
+    dir,
+    publicKeyFile,
+    env: { AUTH_MODE: 'pomerium', POMERIUM_AUDIENCE: AUDIENCE, POMERIUM_PUBLIC_KEY_FILE: publicKeyFile },
+    assertion(email) {
+      const now = Math.floor(Date.now() / 1000);
+      return new SignJWT({ email, groups: [], sid: randomUUID(), jti: randomUUID() })
+        .setProtectedHeader({ alg: 'ES256', typ: 'JWT', kid: 'k1' })
+        .setIssuer(AUDIENCE)
+        .setAudience(AUDIENCE)
+        .setSubject(`sub-${email}`)
+        .setIssuedAt(now)
+        .setExpirationTime(now + 300)
+        .sign(key);
+    },
+  };
+}
+
+export interface CapturedLogs {
+  logger: Logger;
+  lines: Record<string, unknown>[];
+  raw: string[];
+}
+
+/** A real pino logger at `level` whose every line is kept (parsed and raw). */
+export function captureLogs(level: 'info' | 'debug' = 'debug'): CapturedLogs {
+  const lines: Record<string, unknown>[] = [];
+  const raw: string[] = [];
+  const sink = new Writable({
+    write(chunk, _enc, cb) {
+      for (const line of String(chunk).split('\n')) {
+        if (!line.trim()) continue;
+        raw.push(line);
+        lines.push(JSON.parse(line) as Record<string, unknown>);
+      }
+      cb();
+    },
+  });
+  return { logger: createLogger(level, sink), lines, raw };
+}
+
+/** One JSON-RPC POST with chosen headers: status, headers and parsed body, for the refusal cases. */
+export async function post(url: URL, headers: Record<string, string>, body: unknown = { jsonrpc: '2.0', id: 7, method: 'tools/list' }) {
+  const res = await fetch(url, {
+    method: 'POST',
+    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    body: JSON.stringify(body),
+  });
+  const text = await res.text();
+  return { status: res.status, headers: res.headers, text, json: JSON.parse(text) as { error?: { code: number; message: string }; result?: unknown } };
+}
+
+/** Every secret that occurs in `haystack` (raw and in its Basic-auth base64 form). */
+export function leaked(haystack: string, secrets: readonly string[]): string[] {
+  return secrets.filter((s) => haystack.includes(s) || haystack.includes(Buffer.from(`API_KEY:${s}`).toString('base64')));
+}
