@@ -3,7 +3,8 @@
  * configured Intervals.icu key work? Loads the configuration exactly as the server does, makes the
  * server's start-up check (one cheap authenticated call: the configured athlete's profile) and
  * prints one line. Exit 0 = the key works, 1 = it does not (the line names the cause), 2 = the
- * configuration is invalid. The key is never printed.
+ * configuration is invalid. The key is never printed. With INTERVALS_CREDENTIALS=per-user or oauth
+ * there is no server-held key: one SKIP line, exit 0.
  */
 import { ConfigError, loadConfigFromProcess } from './config.js';
 import { buildDeps } from './deps.js';
@@ -20,6 +21,12 @@ async function main(): Promise<number> {
       return 2;
     }
     throw err;
+  }
+  if (config.credentials.mode !== 'single') {
+    process.stdout.write(
+      `check-key: SKIP: INTERVALS_CREDENTIALS=${config.credentials.mode} has no server-held key; each person's credential is checked when they use it\n`,
+    );
+    return 0;
   }
   const { client } = buildDeps(config, { logger: createLogger('silent') });
   const timeoutMs = Math.min(config.intervals.timeoutMs, 10_000);

@@ -131,15 +131,23 @@ describe('npm run check-key', () => {
   };
   const verdicts = (out: string) => out.split('\n').filter((l) => l.startsWith('check-key:'));
 
-  it('exits 0 for a good key, 1 for a wrong key or an unreachable upstream, 2 for a bad configuration: one line each', async () => {
+  it('exits 0 for a good key, 1 for a wrong key or an unreachable upstream, 2 for a bad configuration: one line each; no server key: SKIP', async () => {
     const fake = await startFakeIntervals({ apiKey: API_KEY, today: TODAY });
     try {
       const port = await closedPort();
-      const [good, wrong, down, bad] = await Promise.all([
+      const [good, wrong, down, bad, perUser] = await Promise.all([
         run({ INTERVALS_API_KEY: API_KEY, INTERVALS_BASE_URL: fake.url }),
         run({ INTERVALS_API_KEY: WRONG_KEY, INTERVALS_BASE_URL: fake.url }),
         run({ INTERVALS_API_KEY: API_KEY, INTERVALS_BASE_URL: `http://127.0.0.1:${port}`, INTERVALS_TIMEOUT_MS: '5000' }),
         run({ INTERVALS_API_KEY: API_KEY, INTERVALS_BASE_URL: 'ftp://nowhere' }),
+        run({
+          INTERVALS_CREDENTIALS: 'per-user',
+          USERS_FILE: '/nonexistent/users.yaml',
+          AUTH_MODE: 'pomerium',
+          POMERIUM_AUDIENCE: 'mcp.example.test',
+          POMERIUM_PUBLIC_KEY_FILE: '/nonexistent/key.pem',
+          INTERVALS_BASE_URL: fake.url,
+        }),
       ]);
       expect(good.code).toBe(0);
       expect(verdicts(good.stdout)).toEqual([expect.stringMatching(/^check-key: OK: Intervals.icu accepted the API key: .*i123456/)]);
@@ -149,7 +157,9 @@ describe('npm run check-key', () => {
       expect(verdicts(down.stdout)).toEqual([expect.stringMatching(/^check-key: FAIL: .*Could not reach Intervals.icu.*ECONNREFUSED.*INTERVALS_BASE_URL=http:\/\/127\.0\.0\.1:/)]);
       expect(bad.code).toBe(2);
       expect(verdicts(bad.stdout)).toEqual([expect.stringMatching(/^check-key: FAIL: invalid configuration: INTERVALS_BASE_URL/)]);
-      for (const r of [good, wrong, down, bad]) {
+      expect(perUser.code).toBe(0);
+      expect(verdicts(perUser.stdout)).toEqual([expect.stringMatching(/^check-key: SKIP: INTERVALS_CREDENTIALS=per-user has no server-held key/)]);
+      for (const r of [good, wrong, down, bad, perUser]) {
         expect(r.stdout).not.toContain(WRONG_KEY);
         expect(r.stdout).not.toContain(API_KEY);
       }
