@@ -6,6 +6,8 @@
 import { getEncoding } from 'js-tiktoken';
 import { startStack } from '../test/support/harness.js';
 import { SCENARIOS, CATALOGUE_BUDGETS } from '../test/support/token-scenarios.js';
+import { runQuestions } from '../test/questions/run.js';
+import { QUESTIONS_BUDGET } from '../test/questions/budget.js';
 
 const enc = getEncoding('cl100k_base');
 const count = (v: unknown) => enc.encode(typeof v === 'string' ? v : JSON.stringify(v)).length;
@@ -30,18 +32,29 @@ for (const s of SCENARIOS) {
 }
 await stack.close();
 
-const over = rows.filter(([, n, budget]) => budget !== undefined && n > budget).length;
+// The question suite: per question, the arguments a model writes plus the answers it reads.
+const answered = await runQuestions();
+const failed = answered.filter((a) => a.error);
+const total = answered.reduce((n, a) => n + a.tokens, 0);
+
+const over = rows.filter(([, n, budget]) => budget !== undefined && n > budget).length + (total > QUESTIONS_BUDGET ? 1 : 0) + failed.length;
+const fmt = (n: number | undefined) => (n === undefined ? '-' : n.toLocaleString('en-US'));
 if (process.argv.includes('--markdown')) {
-  // The table README.md quotes.
-  const fmt = (n: number | undefined) => (n === undefined ? '-' : n.toLocaleString('en-US'));
+  // The tables README.md quotes.
   console.log('| Answer | Tokens | Budget |\n|---|---:|---:|');
   for (const [label, n, budget] of rows) console.log(`| ${label} | ${fmt(n)} | ${fmt(budget)} |`);
+  console.log(`\n| Question | Calls | Tokens |\n|---|---|---:|`);
+  for (const a of answered) console.log(`| ${a.q} | ${a.calls.join(', ')} | ${fmt(a.tokens)} |`);
+  console.log(`| **${answered.length} questions** | ${answered.reduce((n, a) => n + a.calls.length, 0)} calls | **${fmt(total)}** |`);
   process.exit(over ? 1 : 0);
 }
-const width = Math.max(...rows.map((r) => r[0].length));
+const width = Math.max(...rows.map((r) => r[0].length), ...answered.map((a) => a.q.length));
 console.log(`${'answer'.padEnd(width)}  tokens  budget`);
 for (const [label, n, budget] of rows) {
   const flag = budget !== undefined && n > budget ? '  OVER' : '';
   console.log(`${label.padEnd(width)}  ${String(n).padStart(6)}  ${budget === undefined ? '     -' : String(budget).padStart(6)}${flag}`);
 }
+console.log(`\n${'question (calls)'.padEnd(width)}  tokens`);
+for (const a of answered) console.log(`${a.q.padEnd(width)}  ${String(a.tokens).padStart(6)}  ${a.calls.join(', ')}${a.error ? `  FAILED: ${a.error}` : ''}`);
+console.log(`${`question suite: ${answered.length} questions, ${answered.reduce((n, a) => n + a.calls.length, 0)} calls`.padEnd(width)}  ${String(total).padStart(6)}  budget ${QUESTIONS_BUDGET}${total > QUESTIONS_BUDGET ? '  OVER' : ''}`);
 process.exit(over ? 1 : 0);

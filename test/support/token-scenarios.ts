@@ -37,6 +37,8 @@ export const SCENARIOS: Scenario[] = [
   { label: 'get_athlete', tool: 'get_athlete', args: {}, budget: 500 },
   { label: 'last 5 activities', tool: 'list_activities', args: { limit: 5 }, budget: 600 },
   { label: 'list_activities default (20 rows)', tool: 'list_activities', args: {}, budget: 1800 },
+  // An explicit range: whole-range totals per sport plus up to 50 rows, so a month is one page.
+  { label: 'list_activities, last 4 weeks (totals + 22 rows)', tool: 'list_activities', args: { oldest: '2026-10-28', newest: '2026-11-24' }, budget: 1500 },
   { label: 'one activity with intervals', tool: 'get_activity', args: { activity_id: ACTIVITY_WITH_INTERVALS, include_intervals: true }, budget: 1200 },
   { label: 'wellness, 7 days', tool: 'get_wellness', args: {}, budget: 700 },
   { label: 'fitness, 90 days', tool: 'get_fitness', args: { oldest: '2026-08-27', newest: '2026-11-24' }, budget: 2000 },
