@@ -43,7 +43,7 @@ describe('loadConfig defaults', () => {
         maxConcurrent: 8,
         maxQueue: 200,
         maxWaitMs: 20_000,
-        maxResponseBytes: 16 * 1024 * 1024,
+        maxResponseBytes: 4 * 1024 * 1024,
         cacheTtlMs: 0,
         gzip: true,
       },

@@ -89,7 +89,7 @@ export const DEFAULT_GUARD: Omit<GuardOptions, 'dispatcher' | 'clock'> = {
   breakerCooldownMs: 15_000,
   defaultPauseMs: 1_000,
   timeoutMs: 30_000,
-  maxResponseBytes: 16 * 1024 * 1024,
+  maxResponseBytes: 4 * 1024 * 1024,
   gzip: true,
 };
 
