@@ -3,7 +3,7 @@
  * spawn, over N fresh processes (default 9); prints each and the median. No upstream call is made
  * (tools/list needs none), so no network or real key is involved.
  *
- *   npm run build && node scripts/cold-start.mjs [runs] [-- command args...]
+ *   npm run build && npm run cold-start -- [runs] [-- command args...]
  *   default command: node dist/cli.js
  */
 import { spawn } from 'node:child_process';

@@ -228,6 +228,14 @@ describe('intervals-mcp bin over stdio', () => {
     expect(bin.stdout).toEqual([]);
   }, 20_000);
 
+  it('--help names both modes', async () => {
+    const help = startBin(['--help'], {});
+    expect(await help.exit).toEqual({ code: 0, signal: null });
+    const text = help.stdout.join('\n');
+    expect(text).toContain('Usage: intervals-mcp [http]');
+    expect(text).toMatch(/^\s+http\s/m);
+  }, 20_000);
+
   it('--version prints the package version; an unknown argument is a usage error', async () => {
     const version = startBin(['--version'], {});
     expect(await version.exit).toEqual({ code: 0, signal: null });
@@ -269,4 +277,18 @@ describe('default heap settings', () => {
     bin.child.stdin.end();
     await bin.exit;
   }, 20_000);
+});
+
+describe("the README's cold-start command", () => {
+  it('npm run cold-start times spawn → first tools/list and prints the median', async () => {
+    const PATH = [dirname(process.execPath), join(ROOT, 'node_modules', '.bin'), process.env.PATH ?? ''].join(':');
+    const { stdout } = await promisify(execFile)('npm', ['run', '--silent', 'cold-start', '--', '2', '--', process.execPath, BIN], {
+      cwd: ROOT,
+      env: { ...process.env, PATH },
+    });
+    // Figures are printed, not asserted: each run answered with the full catalogue, and a median.
+    expect(stdout).toMatch(/^run 1: \d+ ms \(\d+ tools\)$/m);
+    expect(stdout).toMatch(/^run 2: \d+ ms \(\d+ tools\)$/m);
+    expect(stdout).toMatch(/median \d+ ms of 2 \(min \d+, max \d+\)/);
+  }, 30_000);
 });

@@ -1,6 +1,6 @@
 /**
  * The MCP Bundle for Claude Desktop: manifest.json passes @anthropic-ai/mcpb's own validator and
- * describes the server truthfully; `npm run bundle`'s script produces a .mcpb that, unpacked with
+ * describes the server truthfully; `npm run bundle` produces a .mcpb that, unpacked with
  * the same library and started with the command Claude Desktop derives from the manifest (the
  * library's getMcpConfigForManifest, user config filled in), serves MCP over stdio on its own.
  */
@@ -34,7 +34,9 @@ let fake: FakeIntervals;
 
 beforeAll(async () => {
   const out = join(tmp, 'intervals-mcp.mcpb');
-  await promisify(execFile)(process.execPath, [join(ROOT, 'scripts', 'build-mcpb.mjs'), out], { cwd: ROOT });
+  // The README's command (npm run bundle), with an output path so the repository is left alone.
+  const PATH = [dirname(process.execPath), join(ROOT, 'node_modules', '.bin'), process.env.PATH ?? ''].join(delimiter);
+  await promisify(execFile)('npm', ['run', '--silent', 'bundle', '--', out], { cwd: ROOT, env: { ...process.env, PATH } });
   expect(await unpackExtension({ mcpbPath: out, outputDir: unpacked, silent: true })).toBe(true);
   fake = await startFakeIntervals();
 }, 90_000);

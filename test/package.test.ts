@@ -2,7 +2,10 @@
  * The published package, as a user gets it: `npm pack` (which builds through `prepack`), the
  * tarball installed into an empty directory, the server started through its `intervals-mcp` bin
  * and driven over stdio by the SDK's own client: initialize, tools/list, a tool call answered from
- * the fake Intervals.icu, and a clean exit when the client closes.
+ * the fake Intervals.icu, and a clean exit when the client closes. Then the README's local
+ * set-ups, run as the clients run them: the Claude Desktop JSON config and the `claude mcp add`
+ * line, each started with its own command, arguments and environment (npx finds the installed
+ * package, offline).
  */
 import { execFile } from 'node:child_process';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
@@ -122,4 +125,91 @@ describe('npm package', () => {
     expect(log).toMatch(/"msg":"stopped"/);
     expect(log).not.toContain('test-api-key');
   }, 30_000);
+});
+
+// ---- the README's local set-ups ----------------------------------------------------------------
+
+const README = readFileSync(join(ROOT, 'README.md'), 'utf8');
+const LOCAL = README.slice(README.indexOf('## Run locally'), README.indexOf('## Local vs homelab'));
+
+interface Launch {
+  command: string;
+  args: string[];
+  env: Record<string, string>;
+}
+
+/** Start a documented launch line with the test's key and the fake as upstream; list tools and read the profile. */
+async function drive(launch: Launch): Promise<{ tools: string[]; timezone: string }> {
+  const transport = new StdioClientTransport({
+    command: launch.command,
+    args: launch.args,
+    cwd: installDir,
+    env: {
+      PATH,
+      HOME: process.env.HOME ?? tmp,
+      npm_config_cache: npmEnv.npm_config_cache,
+      // npx must find the installed package, never the registry.
+      npm_config_offline: 'true',
+      NPM_CONFIG_UPDATE_NOTIFIER: 'false',
+      ...launch.env,
+      INTERVALS_API_KEY: 'test-api-key',
+      INTERVALS_BASE_URL: fake.url,
+    },
+    stderr: 'pipe',
+  });
+  const client = new Client({ name: 'readme-test', version: '1.0.0' });
+  await client.connect(transport);
+  try {
+    const tools = (await client.listTools()).tools.map((t) => t.name);
+    const r = await client.callTool({ name: 'get_athlete', arguments: {} });
+    expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
+    return { tools, timezone: (r.structuredContent as { timezone: string }).timezone };
+  } finally {
+    await client.close();
+  }
+}
+
+describe("README's local set-ups", () => {
+  it('the claude_desktop_config.json example starts the server and answers', async () => {
+    const block = [...LOCAL.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes('mcpServers'));
+    expect(block, 'a ```json block with mcpServers').toBeDefined();
+    const config = JSON.parse(block!) as { mcpServers: Record<string, Launch> };
+    const entries = Object.values(config.mcpServers);
+    expect(entries).toHaveLength(1);
+    const launch = entries[0]!;
+    expect(launch).toMatchObject({ command: 'npx', args: ['-y', pkg.name] });
+    expect(Object.keys(launch.env)).toContain('INTERVALS_API_KEY');
+    const { tools, timezone } = await drive(launch);
+    expect(tools).toContain('create_event'); // READ_ONLY "false" as written
+    expect(timezone).toBe('Pacific/Auckland');
+  }, 30_000);
+
+  it('the `claude mcp add` stdio line starts the server and answers', async () => {
+    const line = LOCAL.split('\n').find((l) => l.startsWith('claude mcp add ') && !l.includes('--transport'));
+    expect(line, 'a `claude mcp add` line for stdio').toBeDefined();
+    const [before, after] = line!.split(' -- ') as [string, string];
+    const words = before.split(/\s+/).slice(3);
+    const env: Record<string, string> = {};
+    const names: string[] = [];
+    for (let i = 0; i < words.length; i++) {
+      if (words[i] === '-e') {
+        const [k, ...v] = words[++i]!.split('=');
+        env[k!] = v.join('=');
+      } else names.push(words[i]!);
+    }
+    expect(names).toEqual(['intervals']);
+    expect(Object.keys(env)).toEqual(['INTERVALS_API_KEY']);
+    const [command, ...args] = after.trim().split(/\s+/) as [string, ...string[]];
+    expect([command, ...args]).toEqual(['npx', '-y', pkg.name]);
+    const { tools } = await drive({ command, args, env });
+    expect(tools).toContain('get_athlete');
+  }, 30_000);
+
+  it('the `claude mcp add --transport http` line points at a deployment\'s /mcp over https', () => {
+    const line = LOCAL.split('\n').find((l) => l.startsWith('claude mcp add --transport http '));
+    expect(line).toBeDefined();
+    const url = new URL(line!.trim().split(/\s+/).at(-1)!);
+    expect(url.protocol).toBe('https:');
+    expect(url.pathname).toBe('/mcp');
+  });
 });
