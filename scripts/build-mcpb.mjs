@@ -1,17 +1,15 @@
 /**
  * `npm run bundle`: the MCP Bundle (.mcpb) for Claude Desktop. A staging directory gets
- * manifest.json, the bundled server (dist/: the same esbuild output as the npm package, every
- * dependency inside, no node_modules), the MCP Apps views when views/ exists, and a package.json
+ * manifest.json, the built server (dist/: the same output as the npm package, every dependency
+ * bundled, no node_modules, the MCP Apps views), and a package.json
  * that marks the .js files as ES modules; @anthropic-ai/mcpb validates the manifest and zips it.
  *
  *   node scripts/build-mcpb.mjs [out.mcpb]      default: intervals-mcp-<version>.mcpb (git-ignored)
  */
-import { execFile } from 'node:child_process';
-import { copyFileSync, existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { copyFileSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { promisify } from 'node:util';
 import { packExtension } from '@anthropic-ai/mcpb';
 import { buildServer } from './build.mjs';
 
@@ -27,10 +25,6 @@ export async function buildMcpb(outPath) {
   const stage = mkdtempSync(join(tmpdir(), 'intervals-mcpb-'));
   try {
     await buildServer(join(stage, 'dist'));
-    if (existsSync(join(root, 'views', 'build.ts'))) {
-      const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
-      await promisify(execFile)(process.execPath, [tsx, join(root, 'views', 'build.ts'), join(stage, 'dist', 'views')], { cwd: root });
-    }
     copyFileSync(join(root, 'manifest.json'), join(stage, 'manifest.json'));
     writeFileSync(
       join(stage, 'package.json'),

@@ -6,14 +6,17 @@
  *   dist/cli.js     the `intervals-mcp` bin (stdio by default, `http` for the HTTP server)
  *   dist/index.js   the HTTP server (`node dist/index.js`: the container, `npm start`)
  *   dist/chunks/    code loaded on demand: each mode loads only its own modules
+ *   dist/views/     the MCP Apps views (views/build.ts), read at run time by src/mcp/apps.ts
  *
  * Type checking stays separate (`npm run typecheck`); esbuild only strips types.
  *
  *   node scripts/build.mjs [outDir]
  */
-import { rmSync } from 'node:fs';
+import { execFile } from 'node:child_process';
+import { existsSync, rmSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
 import * as esbuild from 'esbuild';
 
 const root = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -41,8 +44,20 @@ const cjsNamedExports = {
 };
 
 export async function buildServer(outdir = join(root, 'dist')) {
-  // Only the bundle's own files are replaced; other build outputs in dist/ (views) stay.
+  // Only the bundle's own files are replaced; the views build replaces its files atomically.
   for (const name of ['cli.js', 'index.js', 'chunks']) rmSync(join(outdir, name), { recursive: true, force: true });
+  const [result] = await Promise.all([bundle(outdir), buildViews(join(outdir, 'views'))]);
+  return result;
+}
+
+/** The MCP Apps views (single-file HTML) with their own build, run by tsx. */
+async function buildViews(outdir) {
+  if (!existsSync(join(root, 'views', 'build.ts'))) return;
+  const tsx = join(root, 'node_modules', 'tsx', 'dist', 'cli.mjs');
+  await promisify(execFile)(process.execPath, [tsx, join(root, 'views', 'build.ts'), outdir], { cwd: root });
+}
+
+function bundle(outdir) {
   return esbuild.build({
     absWorkingDir: root,
     entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts' },

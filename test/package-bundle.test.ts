@@ -124,6 +124,8 @@ describe('the .mcpb', () => {
       expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
       const profile = fake.state.athletes.get(SAMPLE_ATHLETE_ID)!;
       expect(r.structuredContent).toMatchObject({ timezone: 'Pacific/Auckland', today: fake.today, weight_kg: profile.profile.weight });
+      const view = await client.readResource({ uri: 'ui://intervals/curves.html' });
+      expect((view.contents[0] as { text: string }).text).toMatch(/^<!doctype html>/i);
     } finally {
       await client.close();
     }

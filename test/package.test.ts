@@ -68,6 +68,7 @@ describe('npm package', () => {
     expect(files).toContain('dist/cli.js');
     expect(files).toContain('dist/index.js');
     expect(files.some((f) => f.startsWith('dist/chunks/'))).toBe(true);
+    expect(files).toEqual(expect.arrayContaining(['dist/views/form.html', 'dist/views/week.html', 'dist/views/curves.html']));
     const unexpected = files.filter((f) => !/^(package\.json|README\.md|LICENSE|dist\/)/.test(f));
     expect(unexpected).toEqual([]);
     expect(files.filter((f) => /\.(ts|map)$/.test(f) || f.includes('test'))).toEqual([]);
@@ -114,6 +115,10 @@ describe('npm package', () => {
     expect(athlete.today).toBe(fake.today);
     expect(athlete.sports.find((s) => s.types.includes('Ride'))?.ftp_w).toBe(rideSettings.ftp);
     expect(fake.requests.some((q) => q.path.startsWith(`/api/v1/athlete/`) && q.hasAuthorization)).toBe(true);
+
+    // The MCP Apps views ship in the package and are found from the bundled chunks.
+    const view = await client.readResource({ uri: 'ui://intervals/form.html' });
+    expect((view.contents[0] as { text: string }).text).toMatch(/^<!doctype html>/i);
 
     // The SDK client ends our stdin and waits for the process to exit (SIGTERM after 2 s).
     await client.close();
