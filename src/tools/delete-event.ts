@@ -9,7 +9,7 @@ import { defineTool, OVERWRITE } from './support/tool.js';
 export default defineTool({
   name: 'delete_event',
   title: 'Delete event',
-  description: 'Delete a future event (past: allow_past; races: allow_race). dry_run previews.',
+  description: 'Delete a future event (past: allow_past; races: allow_race).',
   annotations: OVERWRITE,
   athleteScoped: true,
   input: z.object({ event_id: eventIdArg, allow_past: flag, allow_race: flag, dry_run: flag }),

@@ -13,7 +13,7 @@ export default defineTool({
   name: 'get_fitness',
   title: 'Fitness and form',
   description:
-    'Fitness (CTL), fatigue (ATL), form, load per day; current form zone, 7/28-day change; after today: projected from the plan. Default: 90 days + 4 weeks.',
+    'Fitness (CTL), fatigue (ATL), form, load per day; form zone, 7/28-day change; future days projected from the plan. Default: 90 days + 4 weeks.',
   annotations: READ,
   athleteScoped: true,
   input: z.object({

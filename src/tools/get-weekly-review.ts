@@ -29,7 +29,7 @@ export default defineTool({
   name: 'get_weekly_review',
   title: 'Weekly review',
   description:
-    'Per ISO week to end (default today): time, km, load per sport; fitness, form; planned vs done. project_to: projected form that day.',
+    'Per week to end (default today): time, km, load per sport; fitness, form; planned vs done. project_to: form on that day.',
   annotations: READ,
   athleteScoped: true,
   input: z.object({

@@ -5,6 +5,7 @@ import { EVENT_COLUMNS, eventCategory } from './support/event-row.js';
 import { date, localDate } from './support/params.js';
 import { categoriesArg } from './support/normalise.js';
 import { Table, toTable } from './support/table.js';
+import { calendarTotals } from './support/range-totals.js';
 import { defineTool, READ } from './support/tool.js';
 
 /** Rows per page; a longer range continues with `next`. */
@@ -16,7 +17,7 @@ export default defineTool({
   name: 'list_events',
   title: 'Calendar',
   description:
-    'Calendar: planned workouts, races, notes (unparsed = workout text Intervals.icu could not read). Default: next 7 days.',
+    'Calendar: planned workouts, races, notes (unparsed = workout text Intervals.icu could not read); a date range adds totals. Default: next 7 days.',
   annotations: READ,
   athleteScoped: true,
   input: z.object({
@@ -25,7 +26,7 @@ export default defineTool({
     category: categoriesArg.optional(),
     cursor: cursorArg,
   }),
-  output: z.object({ range: z.string(), events: Table, next: z.string().optional() }),
+  output: z.object({ range: z.string(), totals: Table.optional(), events: Table, next: z.string().optional() }),
   async handler(args, ctx) {
     const page = args.cursor ? decodeCursor('list_events', args.cursor, Cursor) : undefined;
     const range = page ? { oldest: page.o, newest: page.n } : resolveRange(args, await ctx.today(), { defaultDays: 7, maxDays: 400, forward: true });
@@ -44,6 +45,14 @@ export default defineTool({
       const carried = lastDay === range.oldest ? (page?.skip ?? 0) : 0;
       next = encodeCursor('list_events', { o: lastDay, n: range.newest, ...(category ? { c: category } : {}), skip: carried + sameDay });
     }
-    return { range: `${range.oldest}..${range.newest}`, events: toTable(shown, EVENT_COLUMNS), ...(next ? { next } : {}) };
+    // A range the caller chose gets whole-range totals on its first page (planned time and load per
+    // sport, other categories by count), so "how much is planned" never needs the other pages.
+    const explicit = !page && (args.oldest !== undefined || args.newest !== undefined) && events.length > 0;
+    return {
+      range: `${range.oldest}..${range.newest}`,
+      ...(explicit ? { totals: calendarTotals(events) } : {}),
+      events: toTable(shown, EVENT_COLUMNS),
+      ...(next ? { next } : {}),
+    };
   },
 });

@@ -334,6 +334,21 @@ export const QUESTIONS: Question[] = [
     },
   },
   {
+    q: 'What has my average sleep and HRV been over the last 3 months?',
+    async run(ask, w) {
+      const from = addDays(w.today, -89);
+      const r = await ask<{ summary: Json; next?: string }>('get_wellness', { oldest: from });
+      assert.ok(r.next, 'rows come in pages');
+      const days = [...w.athlete.wellness.values()].filter((d) => (d.id as string) >= from && (d.id as string) <= w.today);
+      const mean = (k: string) => {
+        const xs = days.map((d) => d[k]).filter((v): v is number => typeof v === 'number' && v > 0);
+        return xs.reduce((s, v) => s + v, 0) / xs.length;
+      };
+      assert.equal(r.summary.hrv_avg, Math.round(mean('hrv')));
+      assert.equal(r.summary.sleep_avg, hm(mean('sleepSecs')));
+    },
+  },
+  {
     q: 'How did I rate my soreness and mood yesterday?',
     async run(ask, w) {
       const y = addDays(w.today, -1);
@@ -390,10 +405,13 @@ export const QUESTIONS: Question[] = [
   {
     q: 'How many hours are planned over the next two weeks?',
     async run(ask, w) {
-      const r = await ask<{ events: Table }>('list_events', { newest: addDays(w.today, 13), category: ['WORKOUT'] });
+      const r = await ask<{ totals: Table; events: Table }>('list_events', { newest: addDays(w.today, 13), category: ['WORKOUT'] });
       const want = eventsOn(w, w.today, addDays(w.today, 13), ['WORKOUT']);
-      assert.equal(r.events.rows.length, want.length);
-      assert.ok(r.events.columns.includes('dur'));
+      const got = rows(r.totals);
+      assert.equal(got.reduce((n, t) => n + (t.n as number), 0), want.length);
+      const secs = want.reduce((s, e) => s + ((e.moving_time as number | null) ?? 0), 0);
+      const minutes = got.reduce((s, t) => s + Number(String(t.time).split(':')[0]) * 60 + Number(String(t.time).split(':')[1]), 0);
+      assert.ok(Math.abs(minutes - secs / 60) <= got.length, `${minutes} min vs ${secs / 60}`);
     },
   },
   {
