@@ -35,8 +35,7 @@ export function coldStart(cmd = command, env = {}) {
     const send = (m) => child.stdin.write(`${JSON.stringify({ jsonrpc: '2.0', ...m })}\n`);
     child.stdout.on('data', (d) => {
       buf += d;
-      let nl;
-      while ((nl = buf.indexOf('\n')) >= 0) {
+      for (let nl = buf.indexOf('\n'); nl >= 0; nl = buf.indexOf('\n')) {
         const msg = JSON.parse(buf.slice(0, nl));
         buf = buf.slice(nl + 1);
         if (msg.id === 1) {
@@ -50,7 +49,11 @@ export function coldStart(cmd = command, env = {}) {
         }
       }
     });
-    send({ id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'cold-start', version: '1' } } });
+    send({
+      id: 1,
+      method: 'initialize',
+      params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'cold-start', version: '1' } },
+    });
   });
 }
 
@@ -63,5 +66,7 @@ if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.ur
   }
   const sorted = [...times].sort((a, b) => a - b);
   const median = sorted[Math.floor(sorted.length / 2)];
-  process.stdout.write(`cold start (spawn → first tools/list), ${command.join(' ')}: median ${median.toFixed(0)} ms of ${runs} (min ${sorted[0].toFixed(0)}, max ${sorted.at(-1).toFixed(0)})\n`);
+  process.stdout.write(
+    `cold start (spawn → first tools/list), ${command.join(' ')}: median ${median.toFixed(0)} ms of ${runs} (min ${sorted[0].toFixed(0)}, max ${sorted.at(-1).toFixed(0)})\n`,
+  );
 }

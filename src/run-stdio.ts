@@ -4,7 +4,7 @@
  * protocol messages only (logs go to stderr, which the clients keep in their MCP logs). The
  * process ends by itself, exit code 0, when the client closes stdin or sends SIGINT/SIGTERM.
  */
-import { ConfigError, loadConfigFromProcess } from './config.js';
+import { type Config, ConfigError, loadConfigFromProcess } from './config.js';
 import { buildDeps } from './deps.js';
 import { createLogger } from './logger.js';
 import { exposedTools } from './mcp/server.js';
@@ -14,7 +14,7 @@ import { serveStdio } from './mcp/stdio.js';
 const EXIT_GRACE_MS = 3_000;
 
 export async function runStdio(): Promise<void> {
-  let config;
+  let config: Config;
   try {
     config = await loadConfigFromProcess('stdio');
   } catch (err) {

@@ -5,10 +5,10 @@
  * never see a half-written dist/) speaks stdio: protocol only on stdout, no listener, no auth
  * settings, a clean exit on stdin close and on signals, and the container's heap flags by default.
  */
-import { execFile, spawn, type ChildProcessWithoutNullStreams } from 'node:child_process';
+import { type ChildProcessWithoutNullStreams, execFile, spawn } from 'node:child_process';
 import { once } from 'node:events';
 import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { connect, createServer, type AddressInfo } from 'node:net';
+import { type AddressInfo, connect, createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -151,7 +151,11 @@ function startBin(args: string[], env: Record<string, string>): Bin {
 
 async function initialize(bin: Bin): Promise<Record<string, unknown>> {
   const answer = bin.answer(1);
-  bin.send({ id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } } });
+  bin.send({
+    id: 1,
+    method: 'initialize',
+    params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '1' } },
+  });
   const init = await answer;
   bin.send({ method: 'notifications/initialized' });
   return init;
@@ -160,7 +164,10 @@ async function initialize(bin: Bin): Promise<Record<string, unknown>> {
 function refused(port: number): Promise<boolean> {
   return new Promise((done) => {
     const s = connect(port, '127.0.0.1');
-    s.once('connect', () => (s.destroy(), done(false)));
+    s.once('connect', () => {
+      s.destroy();
+      done(false);
+    });
     s.once('error', () => done(true));
   });
 }
@@ -259,24 +266,32 @@ describe('default heap settings', () => {
   // The running process's own command line shows the flags V8 started with (Linux /proc).
   const cmdline = (pid: number) => readFileSync(`/proc/${pid}/cmdline`, 'utf8').split('\0').filter(Boolean);
 
-  it.runIf(process.platform === 'linux')('the bin restarts itself in place (same pid) with the container flags', async () => {
-    const bin = startBin([], { INTERVALS_API_KEY: 'k', LOG_LEVEL: 'silent' });
-    await initialize(bin);
-    const args = cmdline(bin.child.pid!);
-    expect(args).toEqual(expect.arrayContaining([...HEAP_DEFAULTS, BIN]));
-    bin.child.stdin.end();
-    await bin.exit;
-  }, 20_000);
+  it.runIf(process.platform === 'linux')(
+    'the bin restarts itself in place (same pid) with the container flags',
+    async () => {
+      const bin = startBin([], { INTERVALS_API_KEY: 'k', LOG_LEVEL: 'silent' });
+      await initialize(bin);
+      const args = cmdline(bin.child.pid!);
+      expect(args).toEqual(expect.arrayContaining([...HEAP_DEFAULTS, BIN]));
+      bin.child.stdin.end();
+      await bin.exit;
+    },
+    20_000,
+  );
 
-  it.runIf(process.platform === 'linux')('NODE_OPTIONS wins over the defaults', async () => {
-    const bin = startBin([], { INTERVALS_API_KEY: 'k', LOG_LEVEL: 'silent', NODE_OPTIONS: '--max-old-space-size=300' });
-    await initialize(bin);
-    const args = cmdline(bin.child.pid!);
-    expect(args.filter((a) => a.startsWith('--max-old-space-size'))).toEqual([]);
-    expect(args).toContain('--max-semi-space-size=16');
-    bin.child.stdin.end();
-    await bin.exit;
-  }, 20_000);
+  it.runIf(process.platform === 'linux')(
+    'NODE_OPTIONS wins over the defaults',
+    async () => {
+      const bin = startBin([], { INTERVALS_API_KEY: 'k', LOG_LEVEL: 'silent', NODE_OPTIONS: '--max-old-space-size=300' });
+      await initialize(bin);
+      const args = cmdline(bin.child.pid!);
+      expect(args.filter((a) => a.startsWith('--max-old-space-size'))).toEqual([]);
+      expect(args).toContain('--max-semi-space-size=16');
+      bin.child.stdin.end();
+      await bin.exit;
+    },
+    20_000,
+  );
 });
 
 describe("the README's cold-start command", () => {

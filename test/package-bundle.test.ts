@@ -5,7 +5,7 @@
  * library's getMcpConfigForManifest, user config filled in), serves MCP over stdio on its own.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, readdirSync, rmSync } from 'node:fs';
+import { mkdtempSync, readdirSync, readFileSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve, sep } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,7 @@ import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js'
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import { exposedTools } from '../src/mcp/server.js';
 import { tools } from '../src/tools/index.js';
-import { SAMPLE_ATHLETE_ID, startFakeIntervals, type FakeIntervals } from './fake-intervals/index.js';
+import { type FakeIntervals, SAMPLE_ATHLETE_ID, startFakeIntervals } from './fake-intervals/index.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const MANIFEST_PATH = join(ROOT, 'manifest.json');
@@ -80,7 +80,9 @@ describe('manifest.json', () => {
 describe('the .mcpb', () => {
   it('holds the manifest, the bundled server and nothing from node_modules', () => {
     const all = (dir: string): string[] =>
-      readdirSync(dir, { withFileTypes: true }).flatMap((e) => (e.isDirectory() ? all(join(dir, e.name)) : [join(dir, e.name).slice(unpacked.length + 1)]));
+      readdirSync(dir, { withFileTypes: true }).flatMap((e) =>
+        e.isDirectory() ? all(join(dir, e.name)) : [join(dir, e.name).slice(unpacked.length + 1)],
+      );
     const files = all(unpacked);
     expect(files).toEqual(expect.arrayContaining(['manifest.json', 'package.json', 'dist/cli.js']));
     expect(files.some((f) => f.startsWith('dist/chunks/'))).toBe(true);

@@ -8,7 +8,7 @@
  * package, offline).
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, readFileSync, rmSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -16,7 +16,7 @@ import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SAMPLE_ATHLETE_ID, startFakeIntervals, type FakeIntervals } from './fake-intervals/index.js';
+import { type FakeIntervals, SAMPLE_ATHLETE_ID, startFakeIntervals } from './fake-intervals/index.js';
 
 const run = promisify(execFile);
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
@@ -75,7 +75,10 @@ describe('npm package', () => {
   });
 
   it('installs without dependencies: the bundle is self-contained', () => {
-    const installed = JSON.parse(readFileSync(join(installDir, 'node_modules', pkg.name, 'package.json'), 'utf8')) as Record<string, unknown>;
+    const installed = JSON.parse(readFileSync(join(installDir, 'node_modules', pkg.name, 'package.json'), 'utf8')) as Record<
+      string,
+      unknown
+    >;
     expect(installed.dependencies ?? {}).toEqual({});
     expect(installed.private).toBeUndefined();
     expect(existsSync(join(installDir, 'node_modules', '.bin', 'intervals-mcp'))).toBe(true);
@@ -210,7 +213,7 @@ describe("README's local set-ups", () => {
     expect(tools).toContain('get_athlete');
   }, 30_000);
 
-  it('the `claude mcp add --transport http` line points at a deployment\'s /mcp over https', () => {
+  it("the `claude mcp add --transport http` line points at a deployment's /mcp over https", () => {
     const line = LOCAL.split('\n').find((l) => l.startsWith('claude mcp add --transport http '));
     expect(line).toBeDefined();
     const url = new URL(line!.trim().split(/\s+/).at(-1)!);
