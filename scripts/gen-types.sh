@@ -7,7 +7,8 @@
 set -euo pipefail
 cd "$(dirname "$0")/.."
 spec=src/intervals/openapi/intervals-icu-openapi.json
-out=src/intervals/openapi/types.ts
+# An output path as the first argument writes there instead (check-generated.sh compares).
+out=${1:-src/intervals/openapi/types.ts}
 npx --yes -p openapi-typescript@7.13.0 -p typescript@5.9.3 openapi-typescript "$spec" -o "$out"
 sha=$(sha256sum "$spec" | cut -d' ' -f1)
 tmp=$(mktemp)

@@ -47,7 +47,8 @@ function violations(graph: Graph, source: (file: string) => string): string[] {
   rule('SDK outside src/mcp', (e) => e.target.startsWith('@modelcontextprotocol/') && !e.from.startsWith('mcp/'));
   rule('undici outside src/intervals', (e) => e.target === 'undici' && !e.typeOnly && !e.from.startsWith('intervals/'));
   for (const f of graph.keys()) {
-    if (f !== 'config.ts' && !ENV_EXCEPTIONS[f] && /\bprocess\.env\b/.test(source(f))) out.push(`${f}: reads process.env outside config.ts`);
+    if (f !== 'config.ts' && !ENV_EXCEPTIONS[f] && /\bprocess\.env\b/.test(source(f)))
+      out.push(`${f}: reads process.env outside config.ts`);
   }
   return out;
 }
@@ -58,7 +59,11 @@ describe('the import graph of src/', () => {
   const graph = importGraph(SRC, (f) => !f.endsWith('.test.ts'));
 
   it('is read: every layer has files, and the graph has edges', () => {
-    for (const [n] of LAYERS) expect([...graph.keys()].some((f) => layerOf(f) === n), `layer ${n}`).toBe(true);
+    for (const [n] of LAYERS)
+      expect(
+        [...graph.keys()].some((f) => layerOf(f) === n),
+        `layer ${n}`,
+      ).toBe(true);
     expect([...graph.values()].flat().filter((e) => graph.has(e.target)).length).toBeGreaterThan(100);
   });
 
@@ -69,7 +74,12 @@ describe('the import graph of src/', () => {
 
 describe('the checks themselves', () => {
   const g = (entries: Record<string, string[]>) =>
-    new Map(Object.entries(entries).map(([f, ts]) => [f, ts.map((t) => ({ target: t.replace(/^type:/, ''), typeOnly: t.startsWith('type:'), line: 1 }))]));
+    new Map(
+      Object.entries(entries).map(([f, ts]) => [
+        f,
+        ts.map((t) => ({ target: t.replace(/^type:/, ''), typeOnly: t.startsWith('type:'), line: 1 })),
+      ]),
+    );
 
   it('report each kind of broken rule', () => {
     const bad = g({
@@ -95,7 +105,17 @@ describe('the checks themselves', () => {
   });
 
   it('rank the layers the README names', () => {
-    const order = ['config.ts', 'intervals/client.ts', 'domain/dates.ts', 'tools/support/params.ts', 'tools/get-fitness.ts', 'tools/index.ts', 'mcp/server.ts', 'http/app.ts', 'main.ts'];
+    const order = [
+      'config.ts',
+      'intervals/client.ts',
+      'domain/dates.ts',
+      'tools/support/params.ts',
+      'tools/get-fitness.ts',
+      'tools/index.ts',
+      'mcp/server.ts',
+      'http/app.ts',
+      'main.ts',
+    ];
     expect(order.map(layerOf)).toEqual([...order.map(layerOf)].sort((a, b) => a - b));
     expect(new Set(order.map(layerOf)).size).toBe(order.length);
   });

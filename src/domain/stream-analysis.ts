@@ -206,7 +206,9 @@ export function downsample(
   const out: Record<string, (number | null)[]> = Object.fromEntries(names.map((n) => [n, []]));
   for (const k of keys) {
     const b = buckets.get(k)!;
-    names.forEach((name, j) => out[name]!.push(b.n[j]! ? b.s[j]! / b.n[j]! : null));
+    names.forEach((name, j) => {
+      out[name]!.push(b.n[j]! ? b.s[j]! / b.n[j]! : null);
+    });
   }
   return { every, time: keys.map((k) => t0 + k * every), series: out };
 }
@@ -281,7 +283,7 @@ export function summariseStreams(
       out.decoupling_pct = round(decoupling(velocity, hr, dt), 1);
     }
   }
-  if (hr && hr.length) out.hr_dropout_s = Math.round(hrDropoutSeconds(hr, dt));
+  if (hr?.length) out.hr_dropout_s = Math.round(hrDropoutSeconds(hr, dt));
 
   const clean: Record<string, number | string> = {};
   for (const [k, v] of Object.entries(out)) if (v !== undefined) clean[k] = v;

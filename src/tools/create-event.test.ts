@@ -1,10 +1,10 @@
 /** create_event as a pure handler over a mocked client: checks before writing, the body, the answer. */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ATHLETE_ID, event, fresh, type MockClient, runTool } from '../../test/support/tool-kit.js';
 import { InputError } from '../domain/errors.js';
 import { IntervalsError } from '../intervals/errors.js';
-import { ATHLETE_ID, event, fresh, type MockClient, runTool } from '../../test/support/tool-kit.js';
-import type { ToolContext } from './support/tool.js';
 import createEvent from './create-event.js';
+import type { ToolContext } from './support/tool.js';
 
 let client: MockClient;
 let ctx: ToolContext;
@@ -54,12 +54,18 @@ describe('create_event', () => {
   });
 
   it('planned values go to the target fields of a TARGET', async () => {
-    const r = await runTool(createEvent, { date: '2026-04-12', category: 'TARGET', name: 'Week', planned_secs: 36000, planned_km: 200, planned_load: 500, dry_run: true }, ctx);
+    const r = await runTool(
+      createEvent,
+      { date: '2026-04-12', category: 'TARGET', name: 'Week', planned_secs: 36000, planned_km: 200, planned_load: 500, dry_run: true },
+      ctx,
+    );
     expect(r.would_send).toMatchObject({ time_target: 36000, distance_target: 200000, load_target: 500 });
   });
 
   it('refuses a WORKOUT without a sport, or with text that would not parse, before anything is sent', async () => {
-    await expect(createEvent.handler(createEvent.input.parse({ date: '2026-04-10', text: '- 10m 60%' }), ctx)).rejects.toThrow(/a WORKOUT needs a sport/);
+    await expect(createEvent.handler(createEvent.input.parse({ date: '2026-04-10', text: '- 10m 60%' }), ctx)).rejects.toThrow(
+      /a WORKOUT needs a sport/,
+    );
     const bad = createEvent.input.parse({ date: '2026-04-10', sport: 'Ride', text: '- 10 minutes easy\n- 5x 1m hard' });
     const err = await createEvent.handler(bad, ctx).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);

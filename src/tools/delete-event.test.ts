@@ -1,10 +1,10 @@
 /** delete_event as a pure handler over a mocked client: the past and race guards, dry run, the delete. */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ATHLETE_ID, event, fresh, type MockClient, runTool, TODAY } from '../../test/support/tool-kit.js';
 import { InputError } from '../domain/errors.js';
 import { IntervalsError } from '../intervals/errors.js';
-import { ATHLETE_ID, event, fresh, type MockClient, runTool, TODAY } from '../../test/support/tool-kit.js';
-import type { ToolContext } from './support/tool.js';
 import deleteEvent from './delete-event.js';
+import type { ToolContext } from './support/tool.js';
 
 let client: MockClient;
 let ctx: ToolContext;

@@ -1,20 +1,10 @@
 /** get_activity as a pure handler: a mocked IntervalsClient (no HTTP), a real context with a fixed clock. */
-import { beforeEach, describe, expect, it, vi } from 'vitest';
+import { beforeEach, describe, expect, it } from 'vitest';
 import type * as z from 'zod';
-import { STRAVA_NOTE } from './support/strava.js';
-import {
-  activities,
-  fresh,
-  type MockClient,
-  RIDE,
-  rowsOf,
-  RUN,
-  runTool,
-  STUB,
-  SWIM,
-} from '../../test/support/tool-kit.js';
-import type { ToolContext, ToolDefinition } from './support/tool.js';
+import { activities, fresh, type MockClient, RIDE, RUN, rowsOf, runTool, STUB, SWIM } from '../../test/support/tool-kit.js';
 import getActivity from './get-activity.js';
+import { STRAVA_NOTE } from './support/strava.js';
+import type { ToolContext, ToolDefinition } from './support/tool.js';
 
 let client: MockClient;
 let signal: AbortSignal;
@@ -22,7 +12,8 @@ let ctx: ToolContext;
 beforeEach(() => {
   ({ client, signal, ctx } = fresh());
 });
-const run = <I extends z.ZodObject, O extends z.ZodObject>(tool: ToolDefinition<I, O>, args: z.input<I>, c: ToolContext = ctx) => runTool(tool, args, c);
+const run = <I extends z.ZodObject, O extends z.ZodObject>(tool: ToolDefinition<I, O>, args: z.input<I>, c: ToolContext = ctx) =>
+  runTool(tool, args, c);
 
 describe('get_activity', () => {
   it('fetches by id without intervals by default and returns the detail record, nulls omitted', async () => {
@@ -72,7 +63,16 @@ describe('get_activity', () => {
     const swim = {
       ...SWIM,
       icu_intervals: [
-        { type: 'WORK', label: '4x100', start_time: 0, moving_time: 360, distance: 400, average_speed: 1.25, average_heartrate: 140.6, zone: 3 },
+        {
+          type: 'WORK',
+          label: '4x100',
+          start_time: 0,
+          moving_time: 360,
+          distance: 400,
+          average_speed: 1.25,
+          average_heartrate: 140.6,
+          zone: 3,
+        },
         { type: 'RECOVERY', start_time: 360, elapsed_time: 60, distance: 0, average_speed: null, average_heartrate: null },
       ],
     };

@@ -1,19 +1,10 @@
 /** get_athlete as a pure handler: a mocked IntervalsClient (no HTTP), a real context with a fixed clock. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type * as z from 'zod';
-import {
-  ATHLETE_ID,
-  fresh,
-  PROFILE,
-  makeContext,
-  mockClient,
-  type MockClient,
-  runTool,
-  TODAY,
-} from '../../test/support/tool-kit.js';
-import { AthleteSchema, type Athlete } from '../intervals/schemas.js';
-import type { ToolContext, ToolDefinition } from './support/tool.js';
+import { ATHLETE_ID, fresh, type MockClient, makeContext, mockClient, PROFILE, runTool, TODAY } from '../../test/support/tool-kit.js';
+import { type Athlete, AthleteSchema } from '../intervals/schemas.js';
 import getAthlete from './get-athlete.js';
+import type { ToolContext, ToolDefinition } from './support/tool.js';
 
 let client: MockClient;
 let signal: AbortSignal;
@@ -21,7 +12,8 @@ let ctx: ToolContext;
 beforeEach(() => {
   ({ client, signal, ctx } = fresh());
 });
-const run = <I extends z.ZodObject, O extends z.ZodObject>(tool: ToolDefinition<I, O>, args: z.input<I>, c: ToolContext = ctx) => runTool(tool, args, c);
+const run = <I extends z.ZodObject, O extends z.ZodObject>(tool: ToolDefinition<I, O>, args: z.input<I>, c: ToolContext = ctx) =>
+  runTool(tool, args, c);
 
 describe('get_athlete', () => {
   it('returns the profile in the athlete zone, with per-sport thresholds and nulls left out', async () => {
@@ -67,7 +59,15 @@ describe('get_athlete', () => {
   });
 
   it('falls back to weight, UTC and no name when the profile lacks them', async () => {
-    const c = mockClient({ id: 'i7', name: null, timezone: null, weight: 80.04, icu_weight: null, icu_resting_hr: null, sportSettings: null });
+    const c = mockClient({
+      id: 'i7',
+      name: null,
+      timezone: null,
+      weight: 80.04,
+      icu_weight: null,
+      icu_resting_hr: null,
+      sportSettings: null,
+    });
     const r = await run(getAthlete, {}, makeContext(c));
     // In UTC it is already the 7th.
     expect(r).toStrictEqual({ id: 'i7', timezone: 'UTC', today: '2026-04-07', weight_kg: 80, sports: [] });
@@ -85,7 +85,7 @@ describe('get_athlete', () => {
 });
 
 describe('get_athlete and the context', () => {
-  it("reads the athlete the call is about, not the default (coach mode)", async () => {
+  it('reads the athlete the call is about, not the default (coach mode)', async () => {
     const other = makeContext(client, signal, [ATHLETE_ID, 'i99'], 'i99');
     const r = await run(getAthlete, {}, other);
     expect(client.getAthlete).toHaveBeenCalledWith('i99');

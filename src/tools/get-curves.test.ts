@@ -1,9 +1,9 @@
 /** get_curves as a pure handler over a mocked client: the periods, the lookup per duration, pace. */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { DataCurveSetSchema } from '../intervals/schemas.js';
 import { ATHLETE_ID, fresh, type MockClient, rowsOf, runTool } from '../../test/support/tool-kit.js';
-import type { ToolContext } from './support/tool.js';
+import { DataCurveSetSchema } from '../intervals/schemas.js';
 import getCurves, { durLabel } from './get-curves.js';
+import type { ToolContext } from './support/tool.js';
 
 let client: MockClient;
 let ctx: ToolContext;
@@ -69,8 +69,12 @@ describe('get_curves', () => {
   });
 
   it('refuses reversed periods before any upstream call', async () => {
-    await expect(runTool(getCurves, { oldest: '2026-03-10', newest: '2026-03-01' }, ctx)).rejects.toThrow('oldest (2026-03-10) is after newest (2026-03-01); swap them.');
-    await expect(runTool(getCurves, { compare_oldest: '2026-03-10', compare_newest: '2026-03-01' }, ctx)).rejects.toThrow(/^compare_oldest/);
+    await expect(runTool(getCurves, { oldest: '2026-03-10', newest: '2026-03-01' }, ctx)).rejects.toThrow(
+      'oldest (2026-03-10) is after newest (2026-03-01); swap them.',
+    );
+    await expect(runTool(getCurves, { compare_oldest: '2026-03-10', compare_newest: '2026-03-01' }, ctx)).rejects.toThrow(
+      /^compare_oldest/,
+    );
     expect(client.getCurves).not.toHaveBeenCalled();
   });
 });

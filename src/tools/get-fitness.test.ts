@@ -1,19 +1,11 @@
 /** get_fitness as a pure handler: a mocked IntervalsClient (no HTTP), a real context with a fixed clock. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type * as z from 'zod';
+import { ATHLETE_ID, fresh, type MockClient, makeContext, runTool, TODAY, wellness } from '../../test/support/tool-kit.js';
 import { InputError } from '../domain/errors.js';
 import { MODEL_NOTE } from '../domain/fitness.js';
-import {
-  ATHLETE_ID,
-  fresh,
-  makeContext,
-  type MockClient,
-  runTool,
-  TODAY,
-  wellness,
-} from '../../test/support/tool-kit.js';
-import type { ToolContext, ToolDefinition } from './support/tool.js';
 import getFitness from './get-fitness.js';
+import type { ToolContext, ToolDefinition } from './support/tool.js';
 
 let client: MockClient;
 let signal: AbortSignal;
@@ -21,7 +13,8 @@ let ctx: ToolContext;
 beforeEach(() => {
   ({ client, signal, ctx } = fresh());
 });
-const run = <I extends z.ZodObject, O extends z.ZodObject>(tool: ToolDefinition<I, O>, args: z.input<I>, c: ToolContext = ctx) => runTool(tool, args, c);
+const run = <I extends z.ZodObject, O extends z.ZodObject>(tool: ToolDefinition<I, O>, args: z.input<I>, c: ToolContext = ctx) =>
+  runTool(tool, args, c);
 
 describe('get_fitness', () => {
   const FIELDS = ['id', 'ctl', 'atl', 'rampRate', 'ctlLoad'];
@@ -43,11 +36,7 @@ describe('get_fitness', () => {
 
   it('by default asks for 90 days + 28 days of lead-in through today + 28, with only the fitness fields', async () => {
     const r = await run(getFitness, {});
-    expect(client.listWellness).toHaveBeenCalledWith(
-      ATHLETE_ID,
-      { oldest: '2025-12-10', newest: '2026-05-04', fields: FIELDS },
-      signal,
-    );
+    expect(client.listWellness).toHaveBeenCalledWith(ATHLETE_ID, { oldest: '2025-12-10', newest: '2026-05-04', fields: FIELDS }, signal);
     // No data at all: an all-null series over the default range, nothing current, no projection.
     expect(r).not.toHaveProperty('current');
     expect(r).not.toHaveProperty('change_7d');
@@ -102,7 +91,12 @@ describe('get_fitness', () => {
   });
 
   it('form zones follow Intervals.icu (transition above 25, high risk below -30)', async () => {
-    client.listWellness.mockResolvedValue(wellness([{ id: TODAY, ctl: 60, atl: 30 }, { id: '2026-04-08', ctl: 50, atl: 85 }]));
+    client.listWellness.mockResolvedValue(
+      wellness([
+        { id: TODAY, ctl: 60, atl: 30 },
+        { id: '2026-04-08', ctl: 50, atl: 85 },
+      ]),
+    );
     const r = await run(getFitness, {});
     expect(r.current).toMatchObject({ form: 30, zone: 'transition' });
     expect(r.projection_end).toMatchObject({ date: '2026-04-08', form: -35, zone: 'high risk' });
@@ -159,7 +153,9 @@ describe('get_fitness', () => {
   // fetched (the series also runs on 28 days into the projection): six years are refused unfetched.
   it('an old `oldest` alone cannot bypass the 400-day limit', async () => {
     await expect(getFitness.handler({ oldest: '2020-01-01' }, ctx)).rejects.toThrow(InputError);
-    await expect(getFitness.handler({ oldest: '2020-01-01' }, ctx)).rejects.toThrow(/2020-01-01\.\.2026-04-06 is \d+ days; the maximum is 400/);
+    await expect(getFitness.handler({ oldest: '2020-01-01' }, ctx)).rejects.toThrow(
+      /2020-01-01\.\.2026-04-06 is \d+ days; the maximum is 400/,
+    );
     expect(client.listWellness).not.toHaveBeenCalled();
   });
 });

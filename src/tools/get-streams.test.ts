@@ -1,13 +1,13 @@
 /** get_streams as a pure handler over a mocked client: streams to a table, the summary, thresholds, refusals. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
+import { activities, fresh, type MockClient, runTool, STUB } from '../../test/support/tool-kit.js';
 import { InputError } from '../domain/errors.js';
 import { IntervalsError } from '../intervals/errors.js';
 import { ActivityStreamSchema } from '../intervals/schemas.js';
-import { activities, fresh, type MockClient, runTool, STUB } from '../../test/support/tool-kit.js';
+import getStreams, { column } from './get-streams.js';
 import { stravaActivityMessage } from './support/strava.js';
 import type { ToolContext } from './support/tool.js';
-import getStreams, { column } from './get-streams.js';
 
 let client: MockClient;
 let ctx: ToolContext;
@@ -17,7 +17,8 @@ beforeEach(() => {
 
 const N = 600; // ten minutes at 1 s
 const series = (v: (i: number) => number | null) => Array.from({ length: N }, (_, i) => v(i));
-const streams = (s: Record<string, (number | null)[]>) => z.array(ActivityStreamSchema).parse(Object.entries(s).map(([type, data]) => ({ type, data })));
+const streams = (s: Record<string, (number | null)[]>) =>
+  z.array(ActivityStreamSchema).parse(Object.entries(s).map(([type, data]) => ({ type, data })));
 
 const RIDE = {
   id: 'i500',
@@ -35,18 +36,39 @@ describe('get_streams', () => {
   it('a ride: fetches what the summary needs plus what was asked, buckets to the point budget, whole units per column', async () => {
     client.getActivity.mockResolvedValue(activities([RIDE])[0]!);
     client.getStreams.mockResolvedValue(
-      streams({ time: series((i) => i), watts: series(() => 200), heartrate: series(() => 140), velocity_smooth: series(() => 8), cadence: series(() => 90.4), altitude: series(() => 12.6) }),
+      streams({
+        time: series((i) => i),
+        watts: series(() => 200),
+        heartrate: series(() => 140),
+        velocity_smooth: series(() => 8),
+        cadence: series(() => 90.4),
+        altitude: series(() => 12.6),
+      }),
     );
     const r = await runTool(getStreams, { activity_id: 'i500', points: 60 }, ctx);
-    expect(client.getStreams.mock.calls[0]!.slice(0, 2)).toEqual(['i500', ['time', 'watts', 'heartrate', 'velocity_smooth', 'cadence', 'altitude']]);
+    expect(client.getStreams.mock.calls[0]!.slice(0, 2)).toEqual([
+      'i500',
+      ['time', 'watts', 'heartrate', 'velocity_smooth', 'cadence', 'altitude'],
+    ]);
     expect(r).toMatchObject({ activity_id: 'i500', points: 60, every_s: 10 });
     const table = r.series as { columns: string[]; rows: number[][] };
     expect(table.columns).toEqual(['time_s', 'watts', 'heartrate', 'cadence', 'kmh', 'altitude']);
     expect(table.rows[0]).toEqual([0, 200, 140, 90, 29, 13]);
     expect(table.rows.at(-1)![0]).toBe(590);
     // 200 W at FTP 250 is 80 % (zone 3 of ≤55/75/90…); 140 bpm is HR zone 2. Thresholds from the activity: no profile read.
-    expect(r.summary).toMatchObject({ sport: 'Ride', moving_s: 599, avg_w: 200, np_w: 200, avg_hr: 140, power_zones_s: 'Z3:599', hr_zones_s: 'Z2:599', ef: 1.43 });
-    expect((r.summary as Record<string, string>).thresholds).toMatch(/^FTP 250 W, power zones ≤55\/75\/90\/105\/120\/150% FTP; HR zones ≤137\/153\/160\/169\/173\/178\/185 bpm \(from the activity\)$/);
+    expect(r.summary).toMatchObject({
+      sport: 'Ride',
+      moving_s: 599,
+      avg_w: 200,
+      np_w: 200,
+      avg_hr: 140,
+      power_zones_s: 'Z3:599',
+      hr_zones_s: 'Z2:599',
+      ef: 1.43,
+    });
+    expect((r.summary as Record<string, string>).thresholds).toMatch(
+      /^FTP 250 W, power zones ≤55\/75\/90\/105\/120\/150% FTP; HR zones ≤137\/153\/160\/169\/173\/178\/185 bpm \(from the activity\)$/,
+    );
     expect(client.getAthlete).not.toHaveBeenCalled();
   });
 
@@ -73,10 +95,16 @@ describe('get_streams', () => {
 
   it('a Strava-synced activity is refused with the one Strava message, whichever call finds out', async () => {
     client.getActivity.mockResolvedValue(activities([STUB])[0]!);
-    await expect(runTool(getStreams, { activity_id: '123456789' }, ctx)).rejects.toMatchObject({ kind: 'strava', message: stravaActivityMessage('123456789') });
+    await expect(runTool(getStreams, { activity_id: '123456789' }, ctx)).rejects.toMatchObject({
+      kind: 'strava',
+      message: stravaActivityMessage('123456789'),
+    });
     client.getActivity.mockResolvedValue(activities([RUN])[0]!);
     client.getStreams.mockRejectedValue(new IntervalsError('strava', 'Cannot read Strava activities via the API', 422));
-    await expect(runTool(getStreams, { activity_id: 'i600' }, ctx)).rejects.toMatchObject({ kind: 'strava', message: stravaActivityMessage('i600') });
+    await expect(runTool(getStreams, { activity_id: 'i600' }, ctx)).rejects.toMatchObject({
+      kind: 'strava',
+      message: stravaActivityMessage('i600'),
+    });
   });
 
   it("refuses another athlete's activity", async () => {

@@ -27,7 +27,7 @@ const ActivityZones = z.looseObject({
 
 const clean = (a: readonly (number | null)[] | null | undefined) => {
   const out = a?.filter((x): x is number => typeof x === 'number');
-  return out && out.length ? out : undefined;
+  return out?.length ? out : undefined;
 };
 const positive = (v: number | null | undefined) => (typeof v === 'number' && v > 0 ? v : undefined);
 

@@ -1,9 +1,22 @@
 /** get_weekly_review as a pure handler over a mocked client: weeks, per-sport totals, compliance, projection. */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { activities, ATHLETE_ID, events, fresh, type MockClient, RIDE, RUN, rowsOf, runTool, STUB, TODAY, wellness } from '../../test/support/tool-kit.js';
+import {
+  ATHLETE_ID,
+  activities,
+  events,
+  fresh,
+  type MockClient,
+  RIDE,
+  RUN,
+  rowsOf,
+  runTool,
+  STUB,
+  TODAY,
+  wellness,
+} from '../../test/support/tool-kit.js';
+import getWeeklyReview, { PROJECTION_MODEL } from './get-weekly-review.js';
 import { stravaSkippedNote } from './support/strava.js';
 import type { ToolContext } from './support/tool.js';
-import getWeeklyReview, { PROJECTION_MODEL } from './get-weekly-review.js';
 
 let client: MockClient;
 let ctx: ToolContext;
@@ -13,7 +26,15 @@ beforeEach(() => {
 
 // TODAY (2026-04-06) is a Monday: two weeks back to the one holding today are 03-30..04-12.
 const PLAN = [
-  { id: 77, category: 'WORKOUT', start_date_local: '2026-04-05T00:00:00', type: 'Run', name: 'Easy 50', icu_training_load: 50, moving_time: 3000 },
+  {
+    id: 77,
+    category: 'WORKOUT',
+    start_date_local: '2026-04-05T00:00:00',
+    type: 'Run',
+    name: 'Easy 50',
+    icu_training_load: 50,
+    moving_time: 3000,
+  },
   { id: 78, category: 'WORKOUT', start_date_local: '2026-04-03T00:00:00', type: 'Ride', name: 'Intervals', icu_training_load: 60 },
   { id: 79, category: 'WORKOUT', start_date_local: '2026-04-08T00:00:00', type: 'Run', name: 'Tempo', icu_training_load: 40 },
 ];
@@ -62,14 +83,29 @@ describe('get_weekly_review', () => {
       ['2026-04-05', 'Easy 50', 'done'],
       ['2026-04-08', 'Tempo', 'upcoming'],
     ]);
-    expect(r.compliance).toEqual({ due: 2, done: 1, partial: 0, missed: 1, upcoming: 1, extra: 1, done_pct: 50, planned_load: 110, done_load: 45, extra_load: 70 });
+    expect(r.compliance).toEqual({
+      due: 2,
+      done: 1,
+      partial: 0,
+      missed: 1,
+      upcoming: 1,
+      extra: 1,
+      done_pct: 50,
+      planned_load: 110,
+      done_load: 45,
+      extra_load: 70,
+    });
     expect(r).not.toHaveProperty('projection');
   });
 
   it('project_to adds the projection from today over the planned load, and asks for races too', async () => {
     upstream();
     const r = await runTool(getWeeklyReview, { weeks: 2, project_to: '2026-04-20' }, ctx);
-    expect(client.listEvents.mock.calls[0]![1]).toEqual({ oldest: '2026-03-30', newest: '2026-04-20', category: ['WORKOUT', 'RACE_A', 'RACE_B', 'RACE_C'] });
+    expect(client.listEvents.mock.calls[0]![1]).toEqual({
+      oldest: '2026-03-30',
+      newest: '2026-04-20',
+      category: ['WORKOUT', 'RACE_A', 'RACE_B', 'RACE_C'],
+    });
     const p = r.projection as { start: Record<string, unknown>; end: Record<string, unknown>; planned: never };
     expect(p.start).toMatchObject({ date: TODAY });
     expect(p.end).toMatchObject({ date: '2026-04-20' });
@@ -86,8 +122,12 @@ describe('get_weekly_review', () => {
   });
 
   it('refuses an end more than a year ahead and a projection date not after today, before fetching', async () => {
-    await expect(runTool(getWeeklyReview, { end: '2027-06-01' }, ctx)).rejects.toThrow(/more than a year ahead; give a date up to 2027-04-07/);
-    await expect(runTool(getWeeklyReview, { project_to: TODAY }, ctx)).rejects.toThrow(`project_to must be after today (${TODAY}) and at most a year ahead.`);
+    await expect(runTool(getWeeklyReview, { end: '2027-06-01' }, ctx)).rejects.toThrow(
+      /more than a year ahead; give a date up to 2027-04-07/,
+    );
+    await expect(runTool(getWeeklyReview, { project_to: TODAY }, ctx)).rejects.toThrow(
+      `project_to must be after today (${TODAY}) and at most a year ahead.`,
+    );
     expect(client.listActivities).not.toHaveBeenCalled();
   });
 });

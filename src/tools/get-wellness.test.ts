@@ -1,19 +1,10 @@
 /** get_wellness as a pure handler: a mocked IntervalsClient (no HTTP), a real context with a fixed clock. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type * as z from 'zod';
+import { ATHLETE_ID, fresh, type MockClient, makeContext, rowsOf, runTool, TODAY, wellness } from '../../test/support/tool-kit.js';
 import { InputError } from '../domain/errors.js';
-import {
-  ATHLETE_ID,
-  fresh,
-  makeContext,
-  type MockClient,
-  rowsOf,
-  runTool,
-  TODAY,
-  wellness,
-} from '../../test/support/tool-kit.js';
-import type { ToolContext, ToolDefinition } from './support/tool.js';
 import getWellness from './get-wellness.js';
+import type { ToolContext, ToolDefinition } from './support/tool.js';
 
 let client: MockClient;
 let signal: AbortSignal;
@@ -21,7 +12,8 @@ let ctx: ToolContext;
 beforeEach(() => {
   ({ client, signal, ctx } = fresh());
 });
-const run = <I extends z.ZodObject, O extends z.ZodObject>(tool: ToolDefinition<I, O>, args: z.input<I>, c: ToolContext = ctx) => runTool(tool, args, c);
+const run = <I extends z.ZodObject, O extends z.ZodObject>(tool: ToolDefinition<I, O>, args: z.input<I>, c: ToolContext = ctx) =>
+  runTool(tool, args, c);
 
 describe('get_wellness', () => {
   const DAYS = [

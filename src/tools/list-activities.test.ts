@@ -1,23 +1,23 @@
 /** list_activities as a pure handler: a mocked IntervalsClient (no HTTP), a real context with a fixed clock. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type * as z from 'zod';
-import { InputError } from '../domain/errors.js';
-import { STRAVA_NOTE } from './support/strava.js';
 import {
-  activities,
   ATHLETE_ID,
+  activities,
   fresh,
-  makeContext,
   type MockClient,
+  makeContext,
   RIDE,
-  rowsOf,
   RUN,
+  rowsOf,
   runTool,
   STUB,
   SWIM,
 } from '../../test/support/tool-kit.js';
-import type { ToolContext, ToolDefinition } from './support/tool.js';
+import { InputError } from '../domain/errors.js';
 import listActivities from './list-activities.js';
+import { STRAVA_NOTE } from './support/strava.js';
+import type { ToolContext, ToolDefinition } from './support/tool.js';
 
 let client: MockClient;
 let signal: AbortSignal;
@@ -25,7 +25,8 @@ let ctx: ToolContext;
 beforeEach(() => {
   ({ client, signal, ctx } = fresh());
 });
-const run = <I extends z.ZodObject, O extends z.ZodObject>(tool: ToolDefinition<I, O>, args: z.input<I>, c: ToolContext = ctx) => runTool(tool, args, c);
+const run = <I extends z.ZodObject, O extends z.ZodObject>(tool: ToolDefinition<I, O>, args: z.input<I>, c: ToolContext = ctx) =>
+  runTool(tool, args, c);
 
 describe('list_activities', () => {
   it('asks for the last 90 days to the end of today and limit + 1 rows', async () => {
@@ -50,7 +51,11 @@ describe('list_activities', () => {
   });
 
   it('an explicit range without limit shows up to 50 rows; no range, 20', async () => {
-    const many = Array.from({ length: 60 }, (_, i) => ({ ...RUN, id: `i${2000 + i}`, start_date_local: `2026-03-${String(1 + (i % 28)).padStart(2, '0')}T0${i % 10}:00:00` }));
+    const many = Array.from({ length: 60 }, (_, i) => ({
+      ...RUN,
+      id: `i${2000 + i}`,
+      start_date_local: `2026-03-${String(1 + (i % 28)).padStart(2, '0')}T0${i % 10}:00:00`,
+    }));
     client.listActivities.mockResolvedValue(activities(many));
     expect((await run(listActivities, { oldest: '2026-03-01' })).activities.rows).toHaveLength(50);
     client.listActivities.mockResolvedValue(activities(many.slice(0, 21)));
@@ -65,7 +70,21 @@ describe('list_activities', () => {
     expect(r.range).toBe('2026-01-07..2026-04-06');
     expect(r).not.toHaveProperty('next');
     expect(r).not.toHaveProperty('note');
-    expect(r.activities.columns).toEqual(['id', 'start', 'sport', 'name', 'moving', 'km', 'elev_m', 'load', 'if_pct', 'avg_w', 'np_w', 'avg_hr', 'pace']);
+    expect(r.activities.columns).toEqual([
+      'id',
+      'start',
+      'sport',
+      'name',
+      'moving',
+      'km',
+      'elev_m',
+      'load',
+      'if_pct',
+      'avg_w',
+      'np_w',
+      'avg_hr',
+      'pace',
+    ]);
     expect(rowsOf(r.activities)).toStrictEqual([
       {
         id: 'i1003',

@@ -1,9 +1,21 @@
 /** list_athletes (coach mode) as a pure handler over a mocked client. */
 import { beforeEach, describe, expect, it } from 'vitest';
+import {
+  ATHLETE_ID,
+  activities,
+  type MockClient,
+  makeContext,
+  mockClient,
+  PROFILE,
+  RUN,
+  rowsOf,
+  runTool,
+  STUB,
+  wellness,
+} from '../../test/support/tool-kit.js';
 import { IntervalsError } from '../intervals/errors.js';
-import { ATHLETE_ID, activities, makeContext, mockClient, type MockClient, PROFILE, RUN, rowsOf, runTool, STUB, wellness } from '../../test/support/tool-kit.js';
-import type { ToolContext } from './support/tool.js';
 import listAthletes from './list-athletes.js';
+import type { ToolContext } from './support/tool.js';
 
 let client: MockClient;
 let ctx: ToolContext;
@@ -14,7 +26,9 @@ beforeEach(() => {
 
 describe('list_athletes', () => {
   it("one row per configured athlete: today's CTL, form and zone in that athlete's time zone, the last readable activity", async () => {
-    client.getAthlete.mockImplementation(async (id) => ({ ...PROFILE, id: id!, name: id === 'i99' ? 'Coached' : 'Self', sportSettings: [] }) as never);
+    client.getAthlete.mockImplementation(
+      async (id) => ({ ...PROFILE, id: id!, name: id === 'i99' ? 'Coached' : 'Self', sportSettings: [] }) as never,
+    );
     client.listWellness.mockImplementation(async (id, q) => wellness(id === ATHLETE_ID ? [{ id: q.oldest, ctl: 60.04, atl: 75.5 }] : []));
     client.listActivities.mockImplementation(async (id) => activities(id === ATHLETE_ID ? [STUB, RUN] : []));
     const r = await runTool(listAthletes, {}, ctx);

@@ -1,18 +1,10 @@
 /** list_events as a pure handler: a mocked IntervalsClient (no HTTP), a real context with a fixed clock. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import type * as z from 'zod';
+import { ATHLETE_ID, events, fresh, type MockClient, makeContext, rowsOf, runTool } from '../../test/support/tool-kit.js';
 import { InputError } from '../domain/errors.js';
-import {
-  ATHLETE_ID,
-  events,
-  fresh,
-  makeContext,
-  type MockClient,
-  rowsOf,
-  runTool,
-} from '../../test/support/tool-kit.js';
-import type { ToolContext, ToolDefinition } from './support/tool.js';
 import listEvents from './list-events.js';
+import type { ToolContext, ToolDefinition } from './support/tool.js';
 
 let client: MockClient;
 let signal: AbortSignal;
@@ -20,7 +12,8 @@ let ctx: ToolContext;
 beforeEach(() => {
   ({ client, signal, ctx } = fresh());
 });
-const run = <I extends z.ZodObject, O extends z.ZodObject>(tool: ToolDefinition<I, O>, args: z.input<I>, c: ToolContext = ctx) => runTool(tool, args, c);
+const run = <I extends z.ZodObject, O extends z.ZodObject>(tool: ToolDefinition<I, O>, args: z.input<I>, c: ToolContext = ctx) =>
+  runTool(tool, args, c);
 
 describe('list_events', () => {
   const EVENTS = [
@@ -181,12 +174,9 @@ describe('list_events', () => {
       expect(listEvents.input.parse({ category: ['workout'] }).category).toEqual(['WORKOUT']);
       expect(listEvents.input.parse({ category: 'race' }).category).toEqual(['RACE_A', 'RACE_B', 'RACE_C']);
     });
-    it.each([
-      [{ category: ['FOO'] }],
-      [{ category: [] }],
-      [{ oldest: '2026-02-30' }],
-      [{ newest: '2026-2-3' }],
-    ])('rejects %j', (v) => expect(ok(v)).toBe(false));
+    it.each([[{ category: ['FOO'] }], [{ category: [] }], [{ oldest: '2026-02-30' }], [{ newest: '2026-2-3' }]])('rejects %j', (v) =>
+      expect(ok(v)).toBe(false),
+    );
   });
 
   it('range errors are InputErrors before the fetch', async () => {
@@ -202,9 +192,20 @@ describe('list_events pagination', () => {
     const days = ['2026-04-10', '2026-04-11', '2026-04-12'];
     const counts = [30, 25, 15];
     const all = days.flatMap((d, i) =>
-      Array.from({ length: counts[i]! }, (_, k) => ({ id: 1000 * (i + 1) + k, category: 'NOTE', start_date_local: `${d}T00:00:00`, name: `n${k}` })),
+      Array.from({ length: counts[i]! }, (_, k) => ({
+        id: 1000 * (i + 1) + k,
+        category: 'NOTE',
+        start_date_local: `${d}T00:00:00`,
+        name: `n${k}`,
+      })),
     );
-    const early = { id: 1, category: 'HOLIDAY', start_date_local: '2026-04-01T00:00:00', end_date_local: '2026-04-20T00:00:00', name: 'Holiday' };
+    const early = {
+      id: 1,
+      category: 'HOLIDAY',
+      start_date_local: '2026-04-01T00:00:00',
+      end_date_local: '2026-04-20T00:00:00',
+      name: 'Holiday',
+    };
     client.listEvents.mockImplementation(async (_athlete, q) =>
       events([early, ...all.filter((e) => e.start_date_local.slice(0, 10) >= q.oldest && e.start_date_local.slice(0, 10) <= q.newest)]),
     );

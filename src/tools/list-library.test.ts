@@ -1,10 +1,10 @@
 /** list_library as a pure handler over a mocked client. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { FolderSchema, WorkoutSchema } from '../intervals/schemas.js';
 import { ATHLETE_ID, fresh, type MockClient, rowsOf, runTool } from '../../test/support/tool-kit.js';
-import type { ToolContext } from './support/tool.js';
+import { FolderSchema, WorkoutSchema } from '../intervals/schemas.js';
 import listLibrary from './list-library.js';
+import type { ToolContext } from './support/tool.js';
 
 let client: MockClient;
 let ctx: ToolContext;
@@ -19,7 +19,12 @@ describe('list_library', () => {
   it('lists the workouts folders carry, plans labelled, with h:mm:ss, load and day', async () => {
     client.listFolders.mockResolvedValue(
       folders([
-        { id: 1, type: 'FOLDER', name: 'Bike', children: [{ id: 10, name: 'Sweet spot', type: 'Ride', moving_time: 3600, icu_training_load: 65 }] },
+        {
+          id: 1,
+          type: 'FOLDER',
+          name: 'Bike',
+          children: [{ id: 10, name: 'Sweet spot', type: 'Ride', moving_time: 3600, icu_training_load: 65 }],
+        },
         { id: 2, type: 'PLAN', name: 'Base 8 weeks', children: [{ id: 20, name: 'Long run', type: 'Run', moving_time: 5400, day: 6 }] },
       ]),
     );
@@ -33,7 +38,12 @@ describe('list_library', () => {
   });
 
   it('when folders come without their workouts, lists them and groups by folder', async () => {
-    client.listFolders.mockResolvedValue(folders([{ id: 1, type: 'FOLDER', name: 'Bike' }, { id: 2, type: 'FOLDER', name: 'Run' }]));
+    client.listFolders.mockResolvedValue(
+      folders([
+        { id: 1, type: 'FOLDER', name: 'Bike' },
+        { id: 2, type: 'FOLDER', name: 'Run' },
+      ]),
+    );
     client.listWorkouts.mockResolvedValue(
       workouts([
         { id: 11, folder_id: 2, name: 'Strides' },

@@ -12,16 +12,16 @@ import path from 'node:path';
 import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
 import { tools } from './index.js';
-import { READ, type AnyTool } from './support/tool.js';
+import { type AnyTool, READ } from './support/tool.js';
 
 const HINTS = ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const;
 const DIR = path.resolve(import.meta.dirname);
 
 /** `get_weekly_review` → `get-weekly-review`: the file a tool lives in, without the extension. */
-export const fileStem = (name: string) => name.replace(/_/g, '-');
+const fileStem = (name: string) => name.replace(/_/g, '-');
 
 /** Every broken invariant of a tool list, one line each; `exists` answers for files under src/tools. */
-export function registryProblems(list: readonly AnyTool[], exists: (file: string) => boolean): string[] {
+function registryProblems(list: readonly AnyTool[], exists: (file: string) => boolean): string[] {
   const out: string[] = [];
   const seen = new Set<string>();
   for (const t of list) {
@@ -37,7 +37,8 @@ export function registryProblems(list: readonly AnyTool[], exists: (file: string
     if (extra.length) out.push(`${name}: unknown annotations ${extra.join(', ')}`);
     if (a.readOnlyHint === false) {
       const dry = (t.input?.shape as Record<string, z.ZodType> | undefined)?.dry_run;
-      if (!dry || !dry.safeParse(true).success || !dry.safeParse(undefined).success) out.push(`${name}: a write without an optional boolean dry_run`);
+      if (!dry?.safeParse(true).success || !dry.safeParse(undefined).success)
+        out.push(`${name}: a write without an optional boolean dry_run`);
     }
     if (a.readOnlyHint === true && a.destructiveHint === true) out.push(`${name}: a read cannot be destructive`);
     if (!exists(`${fileStem(name)}.ts`)) out.push(`${name}: no file src/tools/${fileStem(name)}.ts`);
@@ -83,7 +84,11 @@ describe('the registry checks themselves', () => {
   const all = () => true;
 
   it('pass a well-formed read and write', () => {
-    const write = tool({ name: 'set_thing', annotations: { ...READ, readOnlyHint: false }, input: z.object({ dry_run: z.boolean().optional() }) });
+    const write = tool({
+      name: 'set_thing',
+      annotations: { ...READ, readOnlyHint: false },
+      input: z.object({ dry_run: z.boolean().optional() }),
+    });
     expect(registryProblems([tool({}), write], all)).toEqual([]);
   });
 
@@ -97,18 +102,22 @@ describe('the registry checks themselves', () => {
 
   it('report a write without dry_run, or with a dry_run that is not an optional boolean', () => {
     const w = { ...READ, readOnlyHint: false };
-    expect(registryProblems([tool({ name: 'set_thing', annotations: w })], all)).toEqual(['set_thing: a write without an optional boolean dry_run']);
+    expect(registryProblems([tool({ name: 'set_thing', annotations: w })], all)).toEqual([
+      'set_thing: a write without an optional boolean dry_run',
+    ]);
     expect(registryProblems([tool({ name: 'set_thing', annotations: w, input: z.object({ dry_run: z.string() }) })], all)).toEqual([
       'set_thing: a write without an optional boolean dry_run',
     ]);
   });
 
   it('report bad and duplicate names', () => {
-    expect(registryProblems([tool({ name: 'GetThing' }), tool({ name: 'get_a_very_long_thing_name_x' }), tool({}), tool({})], all)).toEqual([
-      'GetThing: name is not snake_case verb_noun',
-      'get_a_very_long_thing_name_x: name longer than 24 characters',
-      'get_thing: name used twice',
-    ]);
+    expect(registryProblems([tool({ name: 'GetThing' }), tool({ name: 'get_a_very_long_thing_name_x' }), tool({}), tool({})], all)).toEqual(
+      [
+        'GetThing: name is not snake_case verb_noun',
+        'get_a_very_long_thing_name_x: name longer than 24 characters',
+        'get_thing: name used twice',
+      ],
+    );
   });
 
   it('report a tool without its own file or its own test file', () => {

@@ -1,10 +1,11 @@
 /** search_activities as a pure handler over a mocked client. */
 import { beforeEach, describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { ActivitySearchResultSchema } from '../intervals/schemas.js';
 import { ATHLETE_ID, fresh, type MockClient, rowsOf, runTool } from '../../test/support/tool-kit.js';
-import type { ToolContext } from './support/tool.js';
+import { ActivitySearchResultSchema } from '../intervals/schemas.js';
 import searchActivities from './search-activities.js';
+import type { Table } from './support/table.js';
+import type { ToolContext } from './support/tool.js';
 
 let client: MockClient;
 let ctx: ToolContext;
@@ -30,7 +31,7 @@ describe('search_activities', () => {
     client.searchActivities.mockResolvedValue(found(3));
     const r = await runTool(searchActivities, { query: '#hills', limit: 2 }, ctx);
     expect(client.searchActivities.mock.calls[0]!.slice(0, 2)).toEqual([ATHLETE_ID, { q: '#hills', limit: 3 }]);
-    expect(r.activities.rows).toHaveLength(2);
+    expect((r.activities as Table).rows).toHaveLength(2);
     expect(r.more).toBe(true);
   });
 
@@ -38,7 +39,7 @@ describe('search_activities', () => {
     client.searchActivities.mockResolvedValue(found(1));
     const r = await runTool(searchActivities, { query: 'hill' }, ctx);
     expect(client.searchActivities.mock.calls[0]![1]).toEqual({ q: 'hill', limit: 21 });
-    expect(rowsOf(r.activities)).toEqual([
+    expect(rowsOf(r.activities as Table)).toEqual([
       { id: '1000', start: '2026-03-10 07:00', sport: 'Run', name: 'Hill repeats 0', moving: '45:05', km: 8.42, tags: 'hills, race-prep' },
     ]);
     expect(r).not.toHaveProperty('more');

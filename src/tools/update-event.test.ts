@@ -1,7 +1,7 @@
 /** update_event as a pure handler over a mocked client: what may change, the body, dry run. */
 import { beforeEach, describe, expect, it } from 'vitest';
-import { InputError } from '../domain/errors.js';
 import { ATHLETE_ID, event, fresh, type MockClient, runTool } from '../../test/support/tool-kit.js';
+import { InputError } from '../domain/errors.js';
 import type { ToolContext } from './support/tool.js';
 import updateEvent from './update-event.js';
 
@@ -70,7 +70,9 @@ describe('update_event', () => {
 
   it('workout text that would not parse blocks the write', async () => {
     client.getEvent.mockResolvedValue(event(STORED));
-    await expect(runTool(updateEvent, { event_id: 9, text: '- 10 minutes easy\n- 5x 1m hard' }, ctx)).rejects.toThrow(/^Nothing was written\. Fix:/);
+    await expect(runTool(updateEvent, { event_id: 9, text: '- 10 minutes easy\n- 5x 1m hard' }, ctx)).rejects.toThrow(
+      /^Nothing was written\. Fix:/,
+    );
     expect(client.updateEvent).not.toHaveBeenCalled();
   });
 });

@@ -1,8 +1,8 @@
 /** update_thresholds as a pure handler over a mocked client: pace parsing, checks, dry run, the write. */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ATHLETE_ID, fresh, type MockClient, PROFILE, runTool } from '../../test/support/tool-kit.js';
 import { InputError } from '../domain/errors.js';
 import { SportSettingsSchema } from '../intervals/schemas.js';
-import { ATHLETE_ID, fresh, type MockClient, PROFILE, runTool } from '../../test/support/tool-kit.js';
 import type { ToolContext } from './support/tool.js';
 import updateThresholds, { parsePace } from './update-thresholds.js';
 

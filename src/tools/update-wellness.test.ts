@@ -1,8 +1,8 @@
 /** update_wellness as a pure handler over a mocked client: field checks, the date guard, dry run, the diff. */
 import { beforeEach, describe, expect, it } from 'vitest';
+import { ATHLETE_ID, fresh, type MockClient, runTool, TODAY } from '../../test/support/tool-kit.js';
 import { InputError } from '../domain/errors.js';
 import { WellnessSchema } from '../intervals/schemas.js';
-import { ATHLETE_ID, fresh, type MockClient, runTool, TODAY } from '../../test/support/tool-kit.js';
 import type { ToolContext } from './support/tool.js';
 import updateWellness, { wellnessBody } from './update-wellness.js';
 

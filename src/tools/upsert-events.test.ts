@@ -27,7 +27,11 @@ describe('upsert_events', () => {
   });
 
   it('lists every bad item by its external_id (or index), and sends nothing', async () => {
-    const r = runTool(upsertEvents, { events: [item(1), item(2, { external_id: 'plan-w1-1' }), { date: '2026-04-13', sport: 'Run' }, item(4, { sport: undefined })] }, ctx);
+    const r = runTool(
+      upsertEvents,
+      { events: [item(1), item(2, { external_id: 'plan-w1-1' }), { date: '2026-04-13', sport: 'Run' }, item(4, { sport: undefined })] },
+      ctx,
+    );
     const err = (await r.catch((e: unknown) => e)) as Error;
     expect(err.message).toMatch(/^Nothing was written\. Fix:/);
     expect(err.message).toContain('plan-w1-1: external_id appears twice; each event needs its own.');
@@ -38,7 +42,9 @@ describe('upsert_events', () => {
   });
 
   it('dry_run reads which external_ids already exist in the span and writes nothing', async () => {
-    client.listEvents.mockResolvedValue(events([{ id: 3, category: 'WORKOUT', start_date_local: '2026-04-12T00:00:00', external_id: 'plan-w1-2' }]));
+    client.listEvents.mockResolvedValue(
+      events([{ id: 3, category: 'WORKOUT', start_date_local: '2026-04-12T00:00:00', external_id: 'plan-w1-2' }]),
+    );
     const r = await runTool(upsertEvents, { events: [item(3), item(1), item(2)], dry_run: true }, ctx);
     expect(client.listEvents.mock.calls[0]!.slice(0, 2)).toEqual([ATHLETE_ID, { oldest: '2026-04-11', newest: '2026-04-13' }]);
     expect(r).toMatchObject({ dry_run: true, creates: 2, updates: 1, existing: ['plan-w1-2'] });
@@ -48,15 +54,46 @@ describe('upsert_events', () => {
 
   it('writes every body in one call and answers with a table of what was stored', async () => {
     client.upsertEvents.mockResolvedValue([
-      event({ id: 11, category: 'WORKOUT', start_date_local: '2026-04-11T00:00:00', type: 'Run', name: 'Run 1', external_id: 'plan-w1-1', workout_doc: { steps: [{}] }, description: '- 40m 75%' }),
-      event({ id: 12, category: 'WORKOUT', start_date_local: '2026-04-12T00:00:00', type: 'Run', name: 'Run 2', external_id: 'plan-w1-2', description: '- 40m 75%' }),
+      event({
+        id: 11,
+        category: 'WORKOUT',
+        start_date_local: '2026-04-11T00:00:00',
+        type: 'Run',
+        name: 'Run 1',
+        external_id: 'plan-w1-1',
+        workout_doc: { steps: [{}] },
+        description: '- 40m 75%',
+      }),
+      event({
+        id: 12,
+        category: 'WORKOUT',
+        start_date_local: '2026-04-12T00:00:00',
+        type: 'Run',
+        name: 'Run 2',
+        external_id: 'plan-w1-2',
+        description: '- 40m 75%',
+      }),
     ]);
     const r = await runTool(upsertEvents, { events: [item(1), item(2)] }, ctx);
     const [athlete, bodies] = client.upsertEvents.mock.calls[0]!;
     expect(athlete).toBe(ATHLETE_ID);
     expect(bodies).toEqual([
-      { category: 'WORKOUT', start_date_local: '2026-04-11T00:00:00', type: 'Run', name: 'Run 1', description: '- 40m 75%', external_id: 'plan-w1-1' },
-      { category: 'WORKOUT', start_date_local: '2026-04-12T00:00:00', type: 'Run', name: 'Run 2', description: '- 40m 75%', external_id: 'plan-w1-2' },
+      {
+        category: 'WORKOUT',
+        start_date_local: '2026-04-11T00:00:00',
+        type: 'Run',
+        name: 'Run 1',
+        description: '- 40m 75%',
+        external_id: 'plan-w1-1',
+      },
+      {
+        category: 'WORKOUT',
+        start_date_local: '2026-04-12T00:00:00',
+        type: 'Run',
+        name: 'Run 2',
+        description: '- 40m 75%',
+        external_id: 'plan-w1-2',
+      },
     ]);
     const rows = rowsOf(r.events as never);
     expect(rows.map((x) => [x.id, x.ext_id, x.steps ?? null, x.unparsed ?? null])).toEqual([

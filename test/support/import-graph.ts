@@ -39,7 +39,11 @@ export function importsOf(file: string, text: string, root: string): ImportEdge[
       const typeOnly =
         !!c &&
         (c.isTypeOnly ||
-          (!c.name && !!c.namedBindings && ts.isNamedImports(c.namedBindings) && c.namedBindings.elements.length > 0 && c.namedBindings.elements.every((e) => e.isTypeOnly)));
+          (!c.name &&
+            !!c.namedBindings &&
+            ts.isNamedImports(c.namedBindings) &&
+            c.namedBindings.elements.length > 0 &&
+            c.namedBindings.elements.every((e) => e.isTypeOnly)));
       add(node.moduleSpecifier, typeOnly, node);
     } else if (ts.isExportDeclaration(node)) {
       add(node.moduleSpecifier, node.isTypeOnly, node);
@@ -57,7 +61,8 @@ export function importsOf(file: string, text: string, root: string): ImportEdge[
 /** file (relative to root) → its imports, for every .ts file under root. */
 export function importGraph(root: string, include: (file: string) => boolean = () => true): Map<string, ImportEdge[]> {
   const graph = new Map<string, ImportEdge[]>();
-  for (const file of listTs(root).filter(include).sort()) graph.set(file, importsOf(file, readFileSync(path.join(root, file), 'utf8'), root));
+  for (const file of listTs(root).filter(include).sort())
+    graph.set(file, importsOf(file, readFileSync(path.join(root, file), 'utf8'), root));
   return graph;
 }
 

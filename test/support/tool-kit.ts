@@ -7,13 +7,7 @@
 import { expect, vi } from 'vitest';
 import * as z from 'zod';
 import type { IntervalsClient } from '../../src/intervals/client.js';
-import {
-  ActivitySchema,
-  AthleteSchema,
-  EventSchema,
-  SportSettingsSchema,
-  WellnessSchema,
-} from '../../src/intervals/schemas.js';
+import { ActivitySchema, AthleteSchema, EventSchema, SportSettingsSchema, WellnessSchema } from '../../src/intervals/schemas.js';
 import { createContextFactory } from '../../src/tools/support/context.js';
 import type { Table } from '../../src/tools/support/table.js';
 import type { ToolContext, ToolDefinition } from '../../src/tools/support/tool.js';
@@ -88,7 +82,12 @@ export function mockClient(profile: unknown = PROFILE) {
 export type MockClient = ReturnType<typeof mockClient>;
 
 /** The context a tool call gets for the configured athletes (the first is the default). */
-export function makeContext(c: MockClient, sig?: AbortSignal, athleteIds: readonly string[] = [ATHLETE_ID], athleteId?: string): ToolContext {
+export function makeContext(
+  c: MockClient,
+  sig?: AbortSignal,
+  athleteIds: readonly string[] = [ATHLETE_ID],
+  athleteId?: string,
+): ToolContext {
   const factory = createContextFactory({ client: c as unknown as IntervalsClient, athleteIds, now: () => NOW });
   return factory(athleteId, sig);
 }
