@@ -7,7 +7,7 @@ import { defineTool, WRITE } from './support/tool.js';
 export default defineTool({
   name: 'create_event',
   title: 'Add event',
-  description: 'Add a workout, note, race or other calendar entry.',
+  description: 'Add a workout, note, race or other event.',
   annotations: WRITE,
   athleteScoped: true,
   input: z.object({ ...eventFields, external_id: externalId.optional(), dry_run: flag }),

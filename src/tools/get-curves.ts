@@ -46,7 +46,7 @@ export default defineTool({
   name: 'get_curves',
   title: 'Best-effort curves',
   description:
-    "Best power/HR/pace per duration, period a (default last 42 days) vs b (the 42 before); a_id: a's best activity.",
+    'Best power/HR/pace per duration: a (default last 42 days) vs b (the 42 days before).',
   annotations: READ,
   athleteScoped: true,
   input: z.object({

@@ -38,7 +38,7 @@ export default defineTool({
   name: 'get_wellness',
   title: 'Daily wellness',
   description:
-    'Daily weight, resting HR, HRV, sleep and 1-4 scores (1 = best); over 31 days: pages, plus averages for the whole range. Default: 7 days.',
+    'Daily weight, resting HR, HRV, sleep, 1-4 scores (1 = best); a long range adds averages. Default: 7 days.',
   annotations: READ,
   athleteScoped: true,
   input: z.object({

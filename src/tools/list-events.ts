@@ -17,7 +17,7 @@ export default defineTool({
   name: 'list_events',
   title: 'Calendar',
   description:
-    'Calendar: planned workouts, races, notes (unparsed = workout text Intervals.icu could not read); a date range adds totals. Default: next 7 days.',
+    'Calendar: workouts, races, notes (unparsed = text Intervals.icu could not read); a range adds totals. Default: next 7 days.',
   annotations: READ,
   athleteScoped: true,
   input: z.object({

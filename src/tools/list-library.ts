@@ -9,7 +9,7 @@ type Row = { folder: Folder; workout: Workout };
 export default defineTool({
   name: 'list_library',
   title: 'Workout library',
-  description: 'Library folders and plans with their workouts (dur, load, day in plan).',
+  description: 'Workout library: folders and plans with their workouts.',
   annotations: READ,
   athleteScoped: true,
   input: z.object({

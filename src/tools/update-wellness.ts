@@ -103,7 +103,7 @@ const SetArg = z
       Object.entries(FIELDS).map(([k, f]) => [k, z.preprocess((v) => (f.normalise ? f.normalise(v) : v), z.unknown()).optional().meta(f.json)]),
     ),
   )
-  .describe('Only these fields change; null clears one. Scores 1-4, 1 = best.');
+  .describe('Fields to change; null clears one. Scores: 1 = best.');
 
 /** Fields people try that are not writable, with the reason. */
 const NOT_WRITABLE: Record<string, string> = {

@@ -18,8 +18,7 @@ export const date = (note?: string) => (note ? localDate.describe(note) : localD
 export const activityId = z
   .string()
   .trim()
-  .refine((s) => /^i?\d{1,20}$/.test(s), 'must be an Intervals.icu activity id like i12345678')
-  .describe('e.g. i12345678');
+  .refine((s) => /^i?\d{1,20}$/.test(s), 'must be an Intervals.icu activity id like i12345678');
 
 /**
  * The one whole-number argument: an integer in [min, max] (no upper bound when `max` is left out),
