@@ -1,10 +1,13 @@
 /**
  * Rendering MCP Apps views in headless Chromium (Debian's `chromium`, driven by playwright-core):
- * one browser, a fresh page per render. The page is the test host (host-page.js, bundled here) at
- * a made-up origin that only this process serves; every other request is recorded and aborted, so
- * a view that tried to fetch anything shows up in `requests`. Used by the browser test and by
+ * one browser, a fresh page per render. All of the browser's traffic goes through a proxy in this
+ * process (on 127.0.0.1): it serves the test host page (host-page.js, bundled here) at a made-up
+ * origin and records and refuses every other request, so anything a view tried to load, from any
+ * frame, shows up in `requests` and nothing reaches a network. Used by the browser test and by
  * `npm run screenshots`.
  */
+import { createServer, type Server } from 'node:http';
+import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
@@ -22,6 +25,18 @@ export const CHROMIUM_ARGS = [
   '--disable-quic',
 ];
 const HOST_URL = 'http://host.test/';
+/**
+ * Chromium's own background calls (a Google sign-in check per browser context, the component
+ * updater, whatever the flags say): refused like everything else, but not the view's traffic.
+ */
+const BROWSER_OWN = /^(accounts\.google\.com|[a-z0-9.-]+\.(googleapis|gvt1)\.com)(:\d+)?$/;
+const hostOf = (url: string) => {
+  try {
+    return new URL(url).host;
+  } catch {
+    return url;
+  }
+};
 
 export type ThemeName = 'light' | 'dark';
 
@@ -46,6 +61,8 @@ export interface RenderOptions {
   width: number;
   /** Device pixel ratio (screenshots use 2). */
   scale?: number;
+  /** How long to wait for the view's MCP Apps handshake (default 10 s). */
+  handshakeMs?: number;
   /** Serves the view's tool calls (made through the host). */
   callTool?: (name: string, args: Record<string, unknown>) => Promise<ToolCallResult>;
 }
@@ -75,18 +92,41 @@ async function hostPage(): Promise<string> {
     logLevel: 'silent',
   });
   const js = out.outputFiles[0]!.text.replace(/<\/script/gi, '<\\/script');
-  return `<!doctype html><html><head><meta charset="utf-8"><title>test host</title><style>body{margin:0}</style></head><body><script>${js}</script></body></html>`;
+  return `<!doctype html><html><head><meta charset="utf-8"><title>test host</title><link rel="icon" href="data:,"><style>body{margin:0}</style></head><body><script>${js}</script></body></html>`;
 }
 
 export class ViewKit {
   private constructor(
     private readonly browser: Browser,
-    private readonly hostHtml: string,
+    private readonly proxy: Server,
+    /** Every request the proxy refused, in order (each render reports its own part). */
+    private readonly refused: string[],
   ) {}
 
   static async launch(): Promise<ViewKit> {
-    const [browser, html] = await Promise.all([chromium.launch({ executablePath: CHROMIUM_PATH, args: CHROMIUM_ARGS }), hostPage()]);
-    return new ViewKit(browser, html);
+    const html = await hostPage();
+    const refused: string[] = [];
+    const proxy = createServer((req, res) => {
+      if (req.url === HOST_URL) {
+        res.writeHead(200, { 'content-type': 'text/html; charset=utf-8' }).end(html);
+        return;
+      }
+      if (!BROWSER_OWN.test(hostOf(req.url ?? ''))) refused.push(req.url ?? '');
+      res.writeHead(403).end();
+    });
+    proxy.on('connect', (req, socket) => {
+      if (!BROWSER_OWN.test(req.url ?? '')) refused.push(`CONNECT ${req.url}`);
+      socket.destroy();
+    });
+    proxy.listen(0, '127.0.0.1');
+    await new Promise((resolve) => proxy.once('listening', resolve));
+    const { port } = proxy.address() as AddressInfo;
+    const browser = await chromium.launch({
+      executablePath: CHROMIUM_PATH,
+      args: CHROMIUM_ARGS,
+      proxy: { server: `http://127.0.0.1:${port}`, bypass: '<-loopback>' },
+    });
+    return new ViewKit(browser, proxy, refused);
   }
 
   async render(o: RenderOptions): Promise<Rendered> {
@@ -98,25 +138,20 @@ export class ViewKit {
     });
     const page = await context.newPage();
     const errors: string[] = [];
-    const requests: string[] = [];
     const calls: Rendered['calls'] = [];
+    const firstRefused = this.refused.length;
+    const refused = this.refused;
     page.on('console', (m) => {
       if (m.type() === 'error') errors.push(m.text());
     });
     page.on('pageerror', (e) => errors.push(String(e)));
-    page.on('request', (r) => {
-      if (r.url() !== HOST_URL) requests.push(r.url());
-    });
-    await page.route('**/*', (route) =>
-      route.request().url() === HOST_URL ? route.fulfill({ contentType: 'text/html', body: this.hostHtml }) : route.abort('blockedbyclient'),
-    );
     await page.exposeFunction('hostCallTool', async (name: string, args: Record<string, unknown>) => {
       calls.push({ name, args });
       if (!o.callTool) throw new Error('this render serves no tool calls');
       return o.callTool(name, args);
     });
     await page.goto(HOST_URL);
-    await page.evaluate(
+    const mounted = page.evaluate(
       (m) => (globalThis as unknown as { mount(x: unknown): Promise<void> }).mount(m),
       {
         html: o.html,
@@ -126,15 +161,34 @@ export class ViewKit {
         hostContext: hostContext(o.theme, o.width),
       },
     );
+    // A view that never completes the handshake is reported (errors), not waited on forever.
+    let timer: NodeJS.Timeout | undefined;
+    const initialized = await Promise.race([
+      mounted.then(() => true),
+      new Promise<false>((resolve) => {
+        timer = setTimeout(() => resolve(false), o.handshakeMs ?? 10_000);
+      }),
+    ]).finally(() => clearTimeout(timer));
+    if (!initialized) errors.push(`the view did not complete the MCP Apps handshake within ${o.handshakeMs ?? 10_000} ms`);
     const frame = page.frames().find((f) => f !== page.mainFrame());
     if (!frame) throw new Error('the view iframe did not load');
-    const rendered = { page, frame, errors, requests, calls, close: () => context.close() };
-    await settled(rendered);
+    const rendered: Rendered = {
+      page,
+      frame,
+      errors,
+      get requests() {
+        return refused.slice(firstRefused);
+      },
+      calls,
+      close: () => context.close(),
+    };
+    if (initialized) await settled(rendered);
     return rendered;
   }
 
-  close(): Promise<void> {
-    return this.browser.close();
+  async close(): Promise<void> {
+    await this.browser.close();
+    await new Promise((resolve) => this.proxy.close(resolve));
   }
 }
 
