@@ -73,6 +73,12 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const { port } = http.address() as AddressInfo;
   const host = config.http.host.includes(':') ? `[${config.http.host}]` : config.http.host;
   const url = `http://${host === '0.0.0.0' ? '127.0.0.1' : host}:${port}`;
+  // One cheap authenticated call now, so a wrong key or an unreachable Intervals.icu is one clear
+  // log line at start rather than a puzzling tool error later; /readyz reuses it (cached). Done
+  // before the "listening" line, which tells the entry point's caller (and tests) that start-up is over.
+  const keyCheck: UpstreamVerdict = readiness
+    ? await readiness.check()
+    : { ok: true, reason: 'no server-held key', message: `INTERVALS_CREDENTIALS=${config.credentials.mode}: each person's credential is checked on use` };
   logger.info(
     {
       url: `${url}/mcp`,
@@ -87,12 +93,6 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
       ? 'intervals-mcp listening; every /mcp request must carry a verified Pomerium assertion'
       : 'intervals-mcp listening WITHOUT authentication (AUTH_MODE=none)',
   );
-
-  // One cheap authenticated call now, so a wrong key or an unreachable Intervals.icu is one clear
-  // log line at start rather than a puzzling tool error later; /readyz reuses it (cached).
-  const keyCheck: UpstreamVerdict = readiness
-    ? await readiness.check()
-    : { ok: true, reason: 'no server-held key', message: `INTERVALS_CREDENTIALS=${config.credentials.mode}: each person's credential is checked on use` };
 
   let closing: Promise<void> | undefined;
   const close = () =>

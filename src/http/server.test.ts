@@ -93,6 +93,12 @@ describe('timeouts and the connection cap', () => {
     expect(await s.closed).toMatch(/^HTTP\/1\.1 408/);
   });
 
+  it('a connection that sends nothing is closed too (408 from Node, or our silent-socket timeout)', async () => {
+    const { port } = await start();
+    const s = await rawSocket(port);
+    expect(await s.closed).toMatch(/^(HTTP\/1\.1 408 .*)?$/s);
+  });
+
   it('a stalled body gets 408 and the connection is closed (HTTP_REQUEST_TIMEOUT_MS)', async () => {
     const { port } = await start();
     const s = await rawSocket(port);

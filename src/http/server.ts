@@ -8,7 +8,8 @@
  *   and `Connection: close`, let in-flight requests finish and exit as soon as none is left; at the
  *   deadline, answer what is still running with a JSON-RPC error (never a reset), then close.
  */
-import { createServer, type RequestListener, type Server } from 'node:http';
+import { createServer, type IncomingMessage, type RequestListener, type Server } from 'node:http';
+import type { Socket } from 'node:net';
 import type { RequestHandler, Response } from 'express';
 import type { Logger } from '../logger.js';
 import { jsonRpcError, jsonRpcIdOf } from './guards.js';
@@ -38,6 +39,18 @@ export function createHttpServer(handler: RequestListener, limits: ServerLimits,
     handler,
   );
   server.maxConnections = limits.maxConnections;
+  // Node starts the headers timeout at a request's first byte: a connection that sends nothing at
+  // all would hold one of the capped slots for ever. Close it after twice that time without a byte,
+  // unless a request has begun (from there on the headers, request and keep-alive timeouts apply;
+  // twice, so that a request whose headers stall gets Node's 408 first, at most 1.25× in).
+  const silent = new WeakSet<Socket>();
+  server.on('connection', (socket: Socket) => {
+    silent.add(socket);
+    socket.setTimeout(2 * limits.headersTimeoutMs);
+  });
+  server.on('request', (req: IncomingMessage) => {
+    if (silent.delete(req.socket)) req.socket.setTimeout(0);
+  });
   let dropped = 0;
   let lastLog = Number.NEGATIVE_INFINITY;
   server.on('drop', () => {
