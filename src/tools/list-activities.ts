@@ -15,7 +15,7 @@ export const MAX_ACTIVITIES = 100;
 export const RECENT_PAGE = 20;
 /**
  * Rows per page for an explicit range: a heavy month (one or two sessions a day) fits one page, about
- * 2,800 tokens with the totals (a typical month, ~25 rows, ~1,400); the totals cover the whole range.
+ * 2,700 tokens with the totals (a typical month, 20-30 rows, ~1,300); the totals cover the whole range.
  */
 export const RANGE_PAGE = 50;
 
