@@ -51,7 +51,8 @@ async function load(client: IntervalsClient) {
 describe('50 concurrent callers against an upstream limited to 100 requests/s', () => {
   it('with the guard sized for the limit: every call succeeds and at most 10 % of upstream requests get 429', async () => {
     proxy.reset();
-    const client = clientWith({ ratePerSec: 100, burst: 10, maxConcurrent: 8 });
+    // The same rate as the upstream's limit, and a burst no larger than its own.
+    const client = clientWith({ ratePerSec: 100, burst: 5, maxConcurrent: 8 });
     const r = await load(client);
     await client.close();
     expect(r.failed).toEqual([]);
