@@ -5,7 +5,7 @@
  */
 import { startView, type ViewContext } from '../shared/app.js';
 import { clockSecs, dateRange, durationSecs, isNum, mss, num, signed, str } from '../shared/format.js';
-import { h, linePath, linear, log, niceDomain, s, ticks } from '../shared/svg.js';
+import { h, linePath, linear, log, niceAxis, s } from '../shared/svg.js';
 
 interface Curves {
   sport: string;
@@ -92,8 +92,9 @@ function render(root: HTMLElement, c: Curves, ctx: ViewContext): void {
   const hi = Math.max(...vals) * (pace ? 1.03 : 1.05);
   // Pace ticks on whole clock steps (0:10, 0:15, 0:30, 1:00…) rather than decimal ones.
   const paceStep = [5, 10, 15, 20, 30, 60, 120, 300].find((st) => st >= (hi - lo) / 4) ?? 600;
-  const [v0, v1] = !vals.length ? [0, 1] : pace ? [Math.floor(lo / paceStep) * paceStep, Math.ceil(hi / paceStep) * paceStep] : niceDomain(lo, hi, 4);
-  const yTicks = pace ? Array.from({ length: Math.round((v1 - v0) / paceStep) + 1 }, (_, i) => v0 + i * paceStep) : ticks(v0, v1, 4);
+  const ax = niceAxis(vals.length ? lo : 0, vals.length ? hi : 1, 4);
+  const [v0, v1] = !vals.length ? [0, 1] : pace ? [Math.floor(lo / paceStep) * paceStep, Math.ceil(hi / paceStep) * paceStep] : [ax.lo, ax.hi];
+  const yTicks = pace ? Array.from({ length: Math.round((v1 - v0) / paceStep) + 1 }, (_, i) => v0 + i * paceStep) : ax.ticks;
   // Pace: faster (fewer seconds) is higher up, like the other metrics.
   const y = pace ? linear(v0, v1, top, bottom) : linear(v0, v1, bottom, top);
   const svg = s('svg', { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: 'img', tabindex: 0, 'aria-label': `${TITLES[kind]}, ${c.sport}: a ${c.a} vs b ${c.b}` });

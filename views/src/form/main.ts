@@ -5,7 +5,7 @@
  */
 import { startView } from '../shared/app.js';
 import { addDays, daysBetween, isNum, monthName, shortDate, dateRange, num, signed, weekday } from '../shared/format.js';
-import { h, linear, linePath, niceDomain, s, ticks } from '../shared/svg.js';
+import { h, linear, linePath, niceAxis, s } from '../shared/svg.js';
 import { ZONES, zoneClass, zoneOf } from '../shared/zones.js';
 
 type Values = (number | null)[];
@@ -91,12 +91,14 @@ function render(root: HTMLElement, f: Fitness): void {
 
   const nums = (v: Values) => v.filter(isNum);
   const fitVals = [...nums(d.ctl), ...nums(d.atl)];
-  const [a0, a1] = niceDomain(Math.min(0, ...fitVals), Math.max(10, ...fitVals), 4);
+  const axA = niceAxis(Math.min(0, ...fitVals), Math.max(10, ...fitVals), 4);
+  const [a0, a1] = [axA.lo, axA.hi];
   const yA = linear(a0, a1, A.bottom, A.top);
   const maxLoad = Math.max(1, ...nums(d.load));
   const yLoad = linear(0, maxLoad, A.bottom, A.bottom - (A.bottom - A.top) * 0.4);
   const forms = nums(d.form);
-  const [b0, b1] = niceDomain(Math.min(-15, ...forms), Math.max(10, ...forms), 4);
+  const axB = niceAxis(Math.min(-15, ...forms), Math.max(10, ...forms), 4);
+  const [b0, b1] = [axB.lo, axB.hi];
   const yB = linear(b0, b1, B.bottom, B.top);
 
   const svg = s('svg', {
@@ -120,8 +122,8 @@ function render(root: HTMLElement, f: Fitness): void {
   }
 
   // Grid and y labels.
-  for (const [y, t0, t1, count] of [[yA, a0, a1, 4], [yB, b0, b1, 4]] as const) {
-    for (const t of ticks(t0, t1, count)) {
+  for (const [y, ax] of [[yA, axA], [yB, axB]] as const) {
+    for (const t of ax.ticks) {
       svg.append(s('line', { class: 'grid', x1: left, x2: right, y1: y(t), y2: y(t) }));
       svg.append(s('text', { class: 'ylabel', x: left - 4, y: y(t) + 4, 'text-anchor': 'end' }, num(t)));
     }

@@ -33,23 +33,23 @@ export function log(d0: number, d1: number, r0: number, r1: number): Scale {
   return f;
 }
 
-/** About `count` round tick values covering [min, max]. */
-export function ticks(min: number, max: number, count: number): number[] {
-  if (!(max > min)) return [min];
+/** A round step (1, 2, 5 × 10^k) giving about `count` intervals over [min, max]. */
+export function tickStep(min: number, max: number, count: number): number {
   const raw = (max - min) / Math.max(1, count);
+  if (!(raw > 0)) return 1;
   const mag = 10 ** Math.floor(Math.log10(raw));
-  const step = [1, 2, 5, 10].map((m) => m * mag).find((st) => st >= raw) ?? 10 * mag;
-  const out: number[] = [];
-  for (let v = Math.ceil(min / step) * step; v <= max + 1e-9; v += step) out.push(Math.round(v * 1e6) / 1e6);
-  return out;
+  return [1, 2, 5, 10].map((m) => m * mag).find((st) => st >= raw) ?? 10 * mag;
 }
 
-/** Extend [min, max] to round numbers (the outer ticks). */
-export function niceDomain(min: number, max: number, count: number): [number, number] {
-  if (!(max > min)) return [min - 1, max + 1];
-  const t = ticks(min, max, count);
-  const step = t.length > 1 ? t[1]! - t[0]! : 1;
-  return [Math.floor(min / step) * step, Math.ceil(max / step) * step];
+/** [min, max] widened to whole steps, with the step and the tick values (one step apart). */
+export function niceAxis(min: number, max: number, count: number): { lo: number; hi: number; ticks: number[] } {
+  if (!(max > min)) return niceAxis(min - 1, max + 1, count);
+  const step = tickStep(min, max, count);
+  const lo = Math.floor(min / step) * step;
+  const hi = Math.ceil(max / step) * step;
+  const ticks: number[] = [];
+  for (let v = lo; v <= hi + step / 1e6; v += step) ticks.push(Math.round(v * 1e6) / 1e6);
+  return { lo, hi, ticks };
 }
 
 /** An SVG path through the points; null values break the line. Returns the path and its vertex count. */

@@ -5,7 +5,7 @@
  */
 import { startView } from '../shared/app.js';
 import { addDays, dateRange, isNum, isoWeek, num, rowsOf, shortDate, str, weekday, daysBetween, type Table } from '../shared/format.js';
-import { h, linear, linePath, niceDomain, s, ticks } from '../shared/svg.js';
+import { h, linear, linePath, niceAxis, s } from '../shared/svg.js';
 import { ZONES, zoneClass } from '../shared/zones.js';
 
 interface Point {
@@ -143,7 +143,8 @@ function projection(p: NonNullable<Review['projection']>, width: number): HTMLEl
   const x = linear(0, days, left, right);
   const xOf = (d: string) => x(daysBetween(p.start.date, d));
   const vals = pts.flatMap(([, v]) => [v.ctl, v.form]);
-  const [y0, y1] = niceDomain(Math.min(-10, ...vals), Math.max(10, ...vals), 4);
+  const ax = niceAxis(Math.min(-10, ...vals), Math.max(10, ...vals), 4);
+  const [y0, y1] = [ax.lo, ax.hi];
   const y = linear(y0, y1, bottom, top);
   const svg = s('svg', { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `Projected fitness and form to ${p.end.date}` });
   for (const z of ZONES) {
@@ -151,7 +152,7 @@ function projection(p: NonNullable<Review['projection']>, width: number): HTMLEl
     const hi = Math.min(z.max, y1);
     if (hi > lo) svg.append(s('rect', { class: `zone ${zoneClass(z.name)}`, 'data-zone': z.name, x: left, y: y(hi), width: right - left, height: y(lo) - y(hi), opacity: 0.7 }));
   }
-  for (const t of ticks(y0, y1, 4)) {
+  for (const t of ax.ticks) {
     svg.append(s('line', { class: 'grid', x1: left, x2: right, y1: y(t), y2: y(t) }));
     svg.append(s('text', { x: left - 4, y: y(t) + 4, 'text-anchor': 'end' }, num(t)));
   }
