@@ -53,6 +53,12 @@ export interface FakeOptions {
    * The default key and `bearerTokens` keep their access (the sample athlete and `extraAthletes`).
    */
   accounts?: FakeAccount[];
+  /**
+   * An OAuth app for `POST /api/oauth/token` (form: client_id, client_secret, code; any other
+   * parameter, such as Pomerium's code_verifier and resource, is ignored). `codes` maps an
+   * authorization code to an account token (see `accounts`).
+   */
+  oauthApp?: { clientId: string; clientSecret: string; codes: Record<string, string> };
 }
 
 /** All scope areas with WRITE: what a full OAuth consent grants. */
@@ -188,7 +194,14 @@ function parseIntParam(v: string | null): number | null {
 /** Creates the request handler over a state (exported for in-process use). */
 export function createFakeHandler(
   state: FakeState,
-  opts: { apiKey?: string; bearerTokens?: string[]; latencyMs?: number; requests?: RecordedRequest[]; accounts?: FakeAccount[] } = {},
+  opts: {
+    apiKey?: string;
+    bearerTokens?: string[];
+    latencyMs?: number;
+    requests?: RecordedRequest[];
+    accounts?: FakeAccount[];
+    oauthApp?: FakeOptions['oauthApp'];
+  } = {},
 ): { handler: http.RequestListener; failNext: FakeIntervals['failNext']; requests: RecordedRequest[] } {
   const apiKey = opts.apiKey ?? DEFAULT_API_KEY;
   const tokens = new Set(opts.bearerTokens ?? []);
@@ -607,6 +620,23 @@ export function createFakeHandler(
     res.end(payload);
   };
 
+  /** `POST /api/oauth/token`: the code exchange of the Intervals.icu OAuth flow. */
+  function exchangeCode(form: string): { status: number; body: unknown } {
+    const app = opts.oauthApp;
+    const f = new URLSearchParams(form);
+    if (!app || f.get('client_id') !== app.clientId || f.get('client_secret') !== app.clientSecret) {
+      return { status: 401, body: { status: 401, error: 'invalid_client' } };
+    }
+    const token = app.codes[f.get('code') ?? ''];
+    const held = token ? byToken.get(token) : undefined;
+    if (!held) return { status: 400, body: { status: 400, error: 'invalid_grant' } };
+    const ath = state.athletes.get(held.account.athleteId);
+    return {
+      status: 200,
+      body: { token_type: 'Bearer', access_token: token, scope: held.token.scope ?? FULL_SCOPE, athlete: { id: ath?.id, name: ath?.athlete['name'] } },
+    };
+  }
+
   const handler: http.RequestListener = (req, res) => {
     const chunks: Buffer[] = [];
     req.on('data', (c: Buffer) => chunks.push(c));
@@ -670,6 +700,12 @@ export function createFakeHandler(
         }
 
         try {
+          if (url.pathname === '/api/oauth/token' && req.method === 'POST') {
+            const token = exchangeCode(raw);
+            recorded.status = token.status;
+            send(res, token.status, token.body);
+            return;
+          }
           if (!url.pathname.startsWith('/api/v1/')) throw notFound(url.pathname);
           who = authenticate(req);
           if (bodyError) throw err(400, bodyError);
@@ -704,8 +740,9 @@ export async function startFakeIntervals(opts: FakeOptions & { port?: number; ho
     const profile = extraProfile(account.athleteId, state.athletes.size);
     state.athletes.set(account.athleteId, generateAthlete(profile, opts.today ?? todayInTimeZone(profile.timezone), false));
   }
-  const handlerOpts: { apiKey?: string; bearerTokens?: string[]; latencyMs?: number; accounts?: FakeAccount[] } = {};
+  const handlerOpts: Parameters<typeof createFakeHandler>[1] = {};
   if (opts.accounts !== undefined) handlerOpts.accounts = opts.accounts;
+  if (opts.oauthApp !== undefined) handlerOpts.oauthApp = opts.oauthApp;
   if (opts.apiKey !== undefined) handlerOpts.apiKey = opts.apiKey;
   if (opts.bearerTokens !== undefined) handlerOpts.bearerTokens = opts.bearerTokens;
   if (opts.latencyMs !== undefined) handlerOpts.latencyMs = opts.latencyMs;
