@@ -13,14 +13,14 @@
 import { spawn } from 'node:child_process';
 import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
+import { gzipSync } from 'node:zlib';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { gzipSync } from 'node:zlib';
 import { MockAgent } from 'undici';
 import { IntervalsClient } from '../src/intervals/client.js';
 import { ACTIVITY_LIST_FIELDS } from '../src/intervals/schemas.js';
 import { addDays, startFakeIntervals } from '../test/fake-intervals/index.js';
-import { startFaultyUpstream, type Fault } from '../test/support/faulty-upstream.js';
+import { type Fault, startFaultyUpstream } from '../test/support/faulty-upstream.js';
 
 const SECONDS = Math.min(120, Math.max(3, Number(process.argv[2] ?? 12)));
 const CONCURRENCY = [1, 10, 50];
@@ -94,7 +94,8 @@ async function connect(url: URL): Promise<Client> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const pct = (sorted: number[], p: number) => (sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0);
+const pct = (sorted: number[], p: number) =>
+  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0;
 /** The k-th call of a caller: a mix of tools with varying arguments (identical calls coalesce). */
 function callFor(k: number): [string, Record<string, unknown>] {
   switch (k % 4) {
@@ -197,7 +198,9 @@ async function single(server: Server, fault: Fault, tool: string, args: Record<s
   await c.close();
 }
 
-console.log(`soak: ${SECONDS} s per phase, concurrencies ${CONCURRENCY.join('/')}, upstream limited to 10 req/s (burst 10), INTERVALS_TIMEOUT_MS=${TIMEOUT_MS}`);
+console.log(
+  `soak: ${SECONDS} s per phase, concurrencies ${CONCURRENCY.join('/')}, upstream limited to 10 req/s (burst 10), INTERVALS_TIMEOUT_MS=${TIMEOUT_MS}`,
+);
 const server = await startServer({});
 console.log(`server RSS at start: ${server.rssMiB().toFixed(0)} MiB`);
 // The single faults first, on a fresh server (its heap has not yet grown under load).
@@ -206,7 +209,8 @@ await single(server, 'oversize', 'list_activities', { limit: 3 });
 await single(server, 'oversize-declared', 'list_activities', { limit: 3 });
 await single(server, 'trickle', 'get_wellness', {});
 for (const c of CONCURRENCY) await phase(server, 'clean', c, {}, false);
-for (const c of CONCURRENCY) await phase(server, 'faults', c, { trickle: 0.02, 'oversize-declared': 0.01, oversize: 0.01, reset: 0.03 }, true);
+for (const c of CONCURRENCY)
+  await phase(server, 'faults', c, { trickle: 0.02, 'oversize-declared': 0.01, oversize: 0.01, reset: 0.03 }, true);
 console.log(`server RSS at the end: ${server.rssMiB().toFixed(0)} MiB`);
 await server.stop();
 
@@ -217,7 +221,9 @@ async function cost(label: string, gzip: boolean, fields: 'tools' | 'all') {
   const query = new URLSearchParams({ oldest: '2020-01-01', limit: '30' });
   if (fields === 'tools') query.set('fields', ACTIVITY_LIST_FIELDS.join(','));
   const path = `/api/v1/athlete/0/activities?${query}`;
-  const res = await fetch(`${fake.url}${path}`, { headers: { authorization: `Basic ${Buffer.from(`API_KEY:${KEY}`).toString('base64')}` } });
+  const res = await fetch(`${fake.url}${path}`, {
+    headers: { authorization: `Basic ${Buffer.from(`API_KEY:${KEY}`).toString('base64')}` },
+  });
   const plain = Buffer.from(await res.arrayBuffer());
   const body = gzip ? gzipSync(plain) : plain;
   const agent = new MockAgent();
@@ -234,7 +240,8 @@ async function cost(label: string, gzip: boolean, fields: 'tools' | 'all') {
     gzip,
     limits: { ratePerSec: 1_000_000, burst: 1_000_000 },
   });
-  const call = () => client.listActivities('0', { oldest: '2020-01-01', limit: 30, ...(fields === 'all' ? { fields: 'all' as const } : {}) });
+  const call = () =>
+    client.listActivities('0', { oldest: '2020-01-01', limit: 30, ...(fields === 'all' ? { fields: 'all' as const } : {}) });
   for (let i = 0; i < 200; i++) await call(); // warm
   const n = 2_000;
   const cpu0 = process.cpuUsage();

@@ -71,10 +71,14 @@ describe('which transport failures are retried (RETRYABLE_CODES decides)', () =>
   });
 
   it.each(['ENOTFOUND', 'EAI_AGAIN'])('%s (DNS): one attempt, and a message naming INTERVALS_BASE_URL but not its value', async (code) => {
-    nock(BASE).get('/api/v1/athlete/0').replyWithError(connError(code, `getaddrinfo ${code} intervals.test`));
+    nock(BASE)
+      .get('/api/v1/athlete/0')
+      .replyWithError(connError(code, `getaddrinfo ${code} intervals.test`));
     const err = await failure(makeClient().getAthlete());
     expect(err.kind).toBe('network');
-    expect(err.message).toBe(`Could not find the Intervals.icu host for athlete 0 (${code}). The operator should check INTERVALS_BASE_URL and the server's DNS.`);
+    expect(err.message).toBe(
+      `Could not find the Intervals.icu host for athlete 0 (${code}). The operator should check INTERVALS_BASE_URL and the server's DNS.`,
+    );
     expect(sleeps).toEqual([]);
   });
 
@@ -124,7 +128,9 @@ describe('4xx is a rejected request, never "try again"', () => {
     const err = await failure(makeClient().getAthlete());
     expect(err.kind).toBe('rejected');
     expect(err.status).toBe(status);
-    expect(err.message).toBe(`Intervals.icu rejected the request (${status} ${reason}) for athlete 0. Intervals.icu said: "nope". Repeating it unchanged will not help.`);
+    expect(err.message).toBe(
+      `Intervals.icu rejected the request (${status} ${reason}) for athlete 0. Intervals.icu said: "nope". Repeating it unchanged will not help.`,
+    );
     expect(err.message).not.toMatch(/try again|shortly/i);
     expect(sleeps).toEqual([]);
   });
@@ -343,7 +349,9 @@ describe('deadline and size cap (real loopback server)', () => {
     const c = loop({ timeoutMs: 300 });
     const err = await failure(c.getAthlete('itrickle'));
     expect(err.kind).toBe('timeout');
-    expect(err.message).toBe('Intervals.icu did not answer within 300 ms for athlete itrickle. Try again, or ask for a shorter date range.');
+    expect(err.message).toBe(
+      'Intervals.icu did not answer within 300 ms for athlete itrickle. Try again, or ask for a shorter date range.',
+    );
     // The body kept coming, but far fewer than the 1 byte / 20 ms of a call held open for 100 s.
     expect(written).toBeGreaterThan(0);
     expect(written).toBeLessThan(200);

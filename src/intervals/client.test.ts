@@ -1,5 +1,5 @@
-import { createServer, type Server } from 'node:http';
 import { once } from 'node:events';
+import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { MockAgent } from 'undici';
@@ -179,7 +179,10 @@ describe('query building', () => {
     const scope = nock(BASE)
       .get('/api/v1/activity/i5/streams')
       .query({ types: 'watts,heartrate' })
-      .reply(200, [{ type: 'watts', data: [100, null, 120] }, { type: 'heartrate', data: [120, 121, 122] }]);
+      .reply(200, [
+        { type: 'watts', data: [100, null, 120] },
+        { type: 'heartrate', data: [120, 121, 122] },
+      ]);
     const streams = await makeClient().getStreams('i5', ['watts', 'heartrate']);
     expect(streams.map((s) => s.type)).toEqual(['watts', 'heartrate']);
     expect(scope.isDone()).toBe(true);
@@ -282,7 +285,8 @@ describe('error mapping', () => {
   });
 
   it('maps a 502 plain-text/HTML body to kind upstream without echoing the HTML', async () => {
-    const html = '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>';
+    const html =
+      '<html><head><title>502 Bad Gateway</title></head><body><center><h1>502 Bad Gateway</h1></center><hr><center>nginx</center></body></html>';
     nock(BASE).post('/api/v1/athlete/i1/events').reply(502, html, { 'content-type': 'text/html' });
     const err = await failure(post(makeClient()));
     expect(err.kind).toBe('upstream');
@@ -316,28 +320,36 @@ describe('error mapping', () => {
 
 describe('secrets never appear in errors', () => {
   it('redacts the key when the upstream error body echoes it', async () => {
-    nock(BASE).post('/api/v1/athlete/i1/events').reply(422, { error: `bad key ${KEY}` });
+    nock(BASE)
+      .post('/api/v1/athlete/i1/events')
+      .reply(422, { error: `bad key ${KEY}` });
     const err = await failure(makeClient().createEvent('i1', {}));
     expect(err.kind).toBe('validation');
     expect(err.message).toContain('[redacted]');
   });
 
   it('redacts the key echoed in a 403 message field', async () => {
-    nock(BASE).get('/api/v1/athlete/i2').reply(403, { message: `key ${KEY} may not read i2` });
+    nock(BASE)
+      .get('/api/v1/athlete/i2')
+      .reply(403, { message: `key ${KEY} may not read i2` });
     const err = await failure(makeClient().getAthlete('i2'));
     expect(err.kind).toBe('forbidden');
     expect(err.message).toContain('[redacted]');
   });
 
   it('redacts the base64 Basic credentials echoed by a 500', async () => {
-    nock(BASE).post('/api/v1/athlete/i1/events').reply(500, { error: `credentials ${BASIC_B64} expired` });
+    nock(BASE)
+      .post('/api/v1/athlete/i1/events')
+      .reply(500, { error: `credentials ${BASIC_B64} expired` });
     const err = await failure(makeClient().createEvent('i1', {}));
     expect(err.kind).toBe('upstream');
     expect(err.message).toContain('credentials [redacted] expired');
   });
 
   it('redacts an echoed Authorization header down to "Basic [redacted]"', async () => {
-    nock(BASE).post('/api/v1/athlete/i1/events').reply(500, { error: `bad header: authorization: ${AUTH}` });
+    nock(BASE)
+      .post('/api/v1/athlete/i1/events')
+      .reply(500, { error: `bad header: authorization: ${AUTH}` });
     let err: unknown;
     await makeClient()
       .createEvent('i1', {})
@@ -353,19 +365,25 @@ describe('secrets never appear in errors', () => {
   });
 
   it('redacts the key from an array-shaped error body', async () => {
-    nock(BASE).post('/api/v1/athlete/i1/events').reply(422, [{ error: `key=${KEY}` }]);
+    nock(BASE)
+      .post('/api/v1/athlete/i1/events')
+      .reply(422, [{ error: `key=${KEY}` }]);
     const err = await failure(makeClient().createEvent('i1', {}));
     expect(err.message).toContain('[redacted]');
   });
 
   it('does not leak the key through a 401', async () => {
-    nock(BASE).get('/api/v1/athlete/0').reply(401, { error: `invalid key ${KEY}` });
+    nock(BASE)
+      .get('/api/v1/athlete/0')
+      .reply(401, { error: `invalid key ${KEY}` });
     const err = await failure(makeClient().getAthlete());
     expect(err.kind).toBe('auth');
   });
 
   it('does not leak the key through the network error message', async () => {
-    nock(BASE).post('/api/v1/athlete/i1/events').replyWithError(connError('ECONNRESET', `socket hang up ${KEY}`));
+    nock(BASE)
+      .post('/api/v1/athlete/i1/events')
+      .replyWithError(connError('ECONNRESET', `socket hang up ${KEY}`));
     const err = await failure(makeClient().createEvent('i1', {}));
     expect(err.kind).toBe('network');
   });
@@ -533,7 +551,12 @@ describe('retries', () => {
       ['createEvent (POST)', 'post', '/api/v1/athlete/i1/events', (c) => c.createEvent('i1', { name: 'x' })],
       ['upsertEvents (POST)', 'post', '/api/v1/athlete/i1/events/bulk?upsert=true', (c) => c.upsertEvents('i1', [{}])],
       ['updateEvent (PUT)', 'put', '/api/v1/athlete/i1/events/5', (c) => c.updateEvent('i1', 5, { name: 'y' })],
-      ['updateWellness (PUT)', 'put', '/api/v1/athlete/i1/wellness/2026-11-24', (c) => c.updateWellness('i1', '2026-11-24', { weight: 70 })],
+      [
+        'updateWellness (PUT)',
+        'put',
+        '/api/v1/athlete/i1/wellness/2026-11-24',
+        (c) => c.updateWellness('i1', '2026-11-24', { weight: 70 }),
+      ],
       ['deleteEvent (DELETE)', 'delete', '/api/v1/athlete/i1/events/5', (c) => c.deleteEvent('i1', 5)],
     ];
     for (const [name, method, path, call] of writes) {
@@ -558,9 +581,7 @@ describe('retries', () => {
       it(`${name}: one request on a connection error`, async () => {
         let attempts = 0;
         // Interceptors are used in order: the error first, then a success a retry would get.
-        nock(BASE)
-          .intercept(path, method.toUpperCase())
-          .replyWithError(connError('ECONNRESET', 'socket hang up'));
+        nock(BASE).intercept(path, method.toUpperCase()).replyWithError(connError('ECONNRESET', 'socket hang up'));
         nock(BASE)
           .intercept(path, method.toUpperCase())
           .reply(() => {
@@ -774,7 +795,10 @@ describe('response validation', () => {
   });
 
   it('turns a numeric activity id into a string', async () => {
-    nock(BASE).get('/api/v1/activity/1001').query(true).reply(200, { ...ACTIVITY, id: 1001 });
+    nock(BASE)
+      .get('/api/v1/activity/1001')
+      .query(true)
+      .reply(200, { ...ACTIVITY, id: 1001 });
     const a = await makeClient().getActivity('1001');
     expect(a.id).toBe('1001');
   });

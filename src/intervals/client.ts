@@ -20,12 +20,12 @@
 import { createHash } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
-import { request, type Dispatcher } from 'undici';
+import { type Dispatcher, request } from 'undici';
 import * as z from 'zod';
 import type { Logger } from '../logger.js';
 import { UpstreamCache } from './cache.js';
 import { errorForStatus, IntervalsError, redact, upstreamDetail } from './errors.js';
-import { type Clock, type GuardOptions, IntervalsGuard, type Outcome, realClock } from './guard.js';
+import { type Clock, type GuardOptions, IntervalsGuard, type Outcome, type Permit, realClock } from './guard.js';
 import {
   ACTIVITY_LIST_FIELDS,
   ActivitySchema,
@@ -119,7 +119,9 @@ export const RETRYABLE_CODES: ReadonlySet<string> = new Set([
 export const DNS_CODES: ReadonlySet<string> = new Set(['ENOTFOUND', 'EAI_AGAIN', 'EAI_FAIL', 'EAI_NONAME', 'EAI_NODATA']);
 /** Certificate and TLS handshake failures: configuration (or interception), never retried. */
 export const isTlsCode = (code: string) =>
-  /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_OSSL_)/.test(code) || code === 'EPROTO' || code === 'HOSTNAME_MISMATCH';
+  /^(ERR_TLS_|ERR_SSL_|CERT_|UNABLE_TO_|DEPTH_ZERO_|SELF_SIGNED_|ERR_OSSL_)/.test(code) ||
+  code === 'EPROTO' ||
+  code === 'HOSTNAME_MISMATCH';
 const MAX_RETRY_AFTER_MS = 30_000;
 /** Error bodies are read only this far (enough for the detail message). */
 const MAX_ERROR_BODY = 16 * 1024;
@@ -134,7 +136,11 @@ export function credentialFingerprint(secret: string): string {
 /** The transport error's code, looking through wrappers: a DNS or TLS code anywhere wins. */
 export function errorCode(err: unknown): string | undefined {
   const codes: string[] = [];
-  for (let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0; e && typeof e === 'object' && i < 5; e = e.cause as typeof e, i++) {
+  for (
+    let e = err as { code?: unknown; cause?: unknown } | undefined, i = 0;
+    e && typeof e === 'object' && i < 5;
+    e = e.cause as typeof e, i++
+  ) {
     if (typeof e.code === 'string') codes.push(e.code);
   }
   return codes.find((c) => DNS_CODES.has(c) || isTlsCode(c)) ?? codes[0];
@@ -222,7 +228,8 @@ export class IntervalsClient {
         ...(opts.clock ? { clock: opts.clock } : {}),
       });
     this.cache =
-      opts.cache ?? new UpstreamCache({ ...(cacheTtlMs !== undefined ? { ttlMs: cacheTtlMs } : {}), ...(opts.clock ? { clock: opts.clock } : {}) });
+      opts.cache ??
+      new UpstreamCache({ ...(cacheTtlMs !== undefined ? { ttlMs: cacheTtlMs } : {}), ...(opts.clock ? { clock: opts.clock } : {}) });
     this.maxResponseBytes = opts.maxResponseBytes ?? this.guard.options.maxResponseBytes;
     this.gzip = opts.gzip ?? this.guard.options.gzip;
   }
@@ -327,12 +334,7 @@ export class IntervalsClient {
     });
   }
 
-  getCurves(
-    athleteId: string,
-    kind: 'power' | 'hr' | 'pace',
-    params: { type: string; curves: readonly string[] },
-    signal?: AbortSignal,
-  ) {
+  getCurves(athleteId: string, kind: 'power' | 'hr' | 'pace', params: { type: string; curves: readonly string[] }, signal?: AbortSignal) {
     return this.get(`/athlete/${seg(athleteId)}/${kind}-curves`, {
       query: params,
       schema: DataCurveSetSchema,
@@ -344,11 +346,7 @@ export class IntervalsClient {
   // ---------------------------------------------------------------- wellness
 
   /** `fields`: what to ask for (default: the fields the tools read); `'all'` for the whole record. */
-  listWellness(
-    athleteId: string,
-    params: { oldest: string; newest: string; fields?: readonly string[] | 'all' },
-    signal?: AbortSignal,
-  ) {
+  listWellness(athleteId: string, params: { oldest: string; newest: string; fields?: readonly string[] | 'all' }, signal?: AbortSignal) {
     const { fields = WELLNESS_LIST_FIELDS, ...rest } = params;
     return this.get(`/athlete/${seg(athleteId)}/wellness`, {
       query: { ...rest, fields: fields === 'all' ? undefined : fields },
@@ -377,11 +375,7 @@ export class IntervalsClient {
 
   // ---------------------------------------------------------------- calendar
 
-  listEvents(
-    athleteId: string,
-    params: { oldest: string; newest: string; category?: readonly string[] },
-    signal?: AbortSignal,
-  ) {
+  listEvents(athleteId: string, params: { oldest: string; newest: string; category?: readonly string[] }, signal?: AbortSignal) {
     return this.get(`/athlete/${seg(athleteId)}/events`, {
       query: params,
       schema: z.array(EventSchema),
@@ -472,16 +466,13 @@ export class IntervalsClient {
     const athlete = opts.athlete ?? /^\/athlete\/([^/]+)/.exec(path)?.[1] ?? '';
     if (method === 'GET') {
       const key = UpstreamCache.key(this.credentialKey, athlete, url);
-      const text = await this.cache.read(
-        key,
-        { credential: this.credentialKey, athlete },
-        (shared) => this.exchange(method, path, url, opts, shared),
-        opts.signal,
-      ).catch((err: unknown) => {
-        // This caller gave up while others may still be waiting on the shared request.
-        if (opts.signal?.aborted && !(err instanceof IntervalsError)) throw cancelled(opts.what);
-        throw err;
-      });
+      const text = await this.cache
+        .read(key, { credential: this.credentialKey, athlete }, (shared) => this.exchange(method, path, url, opts, shared), opts.signal)
+        .catch((err: unknown) => {
+          // This caller gave up while others may still be waiting on the shared request.
+          if (opts.signal?.aborted && !(err instanceof IntervalsError)) throw cancelled(opts.what);
+          throw err;
+        });
       return this.parse(text, opts);
     }
     try {
@@ -503,7 +494,7 @@ export class IntervalsClient {
     const idempotent = method === 'GET';
     const started = this.clock.now();
     for (let attempt = 0; ; attempt++) {
-      let permit;
+      let permit: Permit;
       try {
         permit = await this.guard.acquire(this.credentialKey, signal);
       } catch (err) {
@@ -542,7 +533,12 @@ export class IntervalsClient {
   }
 
   /** One request under a total deadline, its body streamed under the size cap. */
-  private async attempt<T>(method: Dispatcher.HttpMethod, url: string, opts: CallOptions<T>, signal: AbortSignal | undefined): Promise<Raw> {
+  private async attempt<T>(
+    method: Dispatcher.HttpMethod,
+    url: string,
+    opts: CallOptions<T>,
+    signal: AbortSignal | undefined,
+  ): Promise<Raw> {
     const deadline = AbortSignal.timeout(this.timeoutMs);
     const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
     try {
@@ -575,7 +571,9 @@ export class IntervalsClient {
    */
   private async readBody(res: Dispatcher.ResponseData, max: number, truncate: boolean): Promise<string> {
     const body = res.body as unknown as Readable;
-    const encoding = String(res.headers['content-encoding'] ?? 'identity').trim().toLowerCase();
+    const encoding = String(res.headers['content-encoding'] ?? 'identity')
+      .trim()
+      .toLowerCase();
     const declared = Number(res.headers['content-length']);
     if (!truncate && Number.isFinite(declared) && declared > max) {
       body.destroy();
@@ -716,7 +714,8 @@ export class IntervalsClient {
       };
     }
     const e = err as { name?: string };
-    if (e?.name === 'AbortError' || code === 'UND_ERR_ABORTED') return { error: cancelled(what), retryable: false, outcome: { kind: 'neutral' } };
+    if (e?.name === 'AbortError' || code === 'UND_ERR_ABORTED')
+      return { error: cancelled(what), retryable: false, outcome: { kind: 'neutral' } };
     if (code && DNS_CODES.has(code)) {
       return {
         error: new IntervalsError(

@@ -4,7 +4,7 @@
  * scaled up (100 requests/s instead of 10) so the suite stays fast — the ratio is what matters.
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { addDays, startFakeIntervals, type FakeIntervals } from '../../test/fake-intervals/index.js';
+import { addDays, type FakeIntervals, startFakeIntervals } from '../../test/fake-intervals/index.js';
 import { type FaultyUpstream, startFaultyUpstream } from '../../test/support/faulty-upstream.js';
 import { IntervalsClient } from './client.js';
 import type { GuardOptions } from './guard.js';

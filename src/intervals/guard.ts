@@ -411,10 +411,11 @@ export class IntervalsGuard {
   }
 
   private rejectAllWaiters(err: () => unknown) {
-    for (const key of [...this.order]) for (const w of [...(this.queues.get(key) ?? [])]) {
-      this.remove(w);
-      w.reject(err());
-    }
+    for (const key of [...this.order])
+      for (const w of [...(this.queues.get(key) ?? [])]) {
+        this.remove(w);
+        w.reject(err());
+      }
   }
 
   private remove(w: Waiter) {

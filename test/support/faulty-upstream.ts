@@ -161,7 +161,14 @@ export async function startFaultyUpstream(opts: FaultyOptions): Promise<FaultyUp
     const headers = { ...req.headers, host: target.host, 'accept-encoding': 'identity' };
     delete headers['content-length'];
     const up = http.request(
-      { agent, host: target.hostname, port: target.port, method: req.method, path: req.url, headers: { ...headers, 'content-length': String(body.length) } },
+      {
+        agent,
+        host: target.hostname,
+        port: target.port,
+        method: req.method,
+        path: req.url,
+        headers: { ...headers, 'content-length': String(body.length) },
+      },
       (upRes) => {
         const chunks: Buffer[] = [];
         upRes.on('data', (c: Buffer) => chunks.push(c));
