@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { IntervalsError } from '../intervals/errors.js';
-import { isStravaStub, type Athlete, type FullActivity, type SportSettings } from '../intervals/schemas.js';
+import { type ActivityStream, isStravaStub, type Athlete, type FullActivity, type SportSettings } from '../intervals/schemas.js';
 import { pace, round } from '../domain/format.js';
 import { activityId, wholeIn } from './support/params.js';
 import { streamTypesArg } from './support/normalise.js';
@@ -115,6 +115,98 @@ export function column(type: string, family: SportFamily): { name: string; value
   return { name: type, value: (v) => (v === null ? null : (round(v, Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2) ?? null)) };
 }
 
+type ByType = Map<string, readonly (number | null)[]>;
+
+/**
+ * The activity and its streams, fetched together; refused when the activity belongs to an athlete
+ * outside the configured ones, or came from Strava (whichever of the two calls finds that out).
+ */
+async function fetchReadable(id: string, types: readonly string[], ctx: ToolContext): Promise<{ activity: FullActivity; streams: ActivityStream[] }> {
+  const [act, str] = await Promise.allSettled([ctx.client.getActivity(id, {}, ctx.signal), ctx.client.getStreams(id, types, ctx.signal)]);
+  if (act.status === 'rejected') throw act.reason;
+  await ctx.assertAllowedOwner(act.value.icu_athlete_id, `Activity ${id}`);
+  if (isStravaStub(act.value)) throw new IntervalsError('strava', stravaActivityMessage(id));
+  if (str.status === 'rejected') {
+    if (str.reason instanceof IntervalsError && str.reason.kind === 'strava') throw new IntervalsError('strava', stravaActivityMessage(id));
+    throw str.reason;
+  }
+  return { activity: act.value as FullActivity, streams: str.value };
+}
+
+/** Streams by type; `latlng` becomes `lat` and `lng`, a second series `<type>2`. */
+function streamsByType(streams: readonly ActivityStream[]): ByType {
+  const byType: ByType = new Map();
+  for (const s of streams) {
+    if (!s.data) continue;
+    if (s.type === 'latlng') {
+      byType.set('lat', s.data);
+      if (s.data2) byType.set('lng', s.data2);
+    } else {
+      byType.set(s.type, s.data);
+      if (s.data2) byType.set(`${s.type}2`, s.data2);
+    }
+  }
+  return byType;
+}
+
+/**
+ * The thresholds behind the zone seconds: the activity's own (those in effect when it was analysed),
+ * then the athlete's settings for its sport for whatever the activity lacks; `from` says which.
+ */
+async function thresholdsFor(
+  activity: FullActivity,
+  byType: ByType,
+  family: SportFamily,
+  ctx: ToolContext,
+): Promise<{ th: Thresholds; from: Set<string> }> {
+  const own = thresholdsOfActivity(activity);
+  const from = new Set<string>();
+  if (Object.values(own).some((v) => v !== undefined)) from.add('the activity');
+  const lacks = (...keys: (keyof Thresholds)[]) => keys.some((k) => own[k] === undefined);
+  const needed =
+    (byType.has('watts') && lacks('ftp', 'powerZones')) ||
+    (byType.has('heartrate') && lacks('hrZones')) ||
+    (family !== 'ride' && byType.has('velocity_smooth') && lacks('thresholdPace', 'paceZones'));
+  const profile = needed ? await ownerProfile(activity, ctx) : undefined;
+  if (!profile) return { th: own, from };
+  const settings = settingsFor(profile, activity.type);
+  const indoor = !!activity.trainer || /^virtual/i.test(activity.type ?? '');
+  const fallback = thresholdsOfSettings(settings, indoor);
+  const filled = (Object.keys(fallback) as (keyof Thresholds)[]).filter((k) => own[k] === undefined && fallback[k] !== undefined);
+  if (!filled.length) return { th: own, from };
+  from.add(`athlete's ${settings?.types?.[0] ?? activity.type} settings`);
+  return { th: { ...own, ...Object.fromEntries(filled.map((k) => [k, fallback[k]])) }, from };
+}
+
+/** The summary on the full-resolution streams, with the thresholds behind its zone seconds in words. */
+function summaryOf(
+  activity: FullActivity,
+  family: SportFamily,
+  time: readonly (number | null)[],
+  byType: ByType,
+  th: Thresholds,
+  from: Set<string>,
+): Record<string, string | number> {
+  const summary: Record<string, string | number> = {
+    ...(activity.type ? { sport: activity.type } : {}),
+    ...(time.length
+      ? summariseStreams(family, { time, watts: byType.get('watts'), heartrate: byType.get('heartrate'), velocity: byType.get('velocity_smooth') }, th)
+      : {}),
+  };
+  const used = { power: 'power_zones_s' in summary, hr: 'hr_zones_s' in summary, pace: 'pace_zones_s' in summary };
+  const thresholds = describeThresholds(used, th, from, family);
+  if (thresholds) summary.thresholds = thresholds;
+  return summary;
+}
+
+/** The shown streams averaged into at most `points` time buckets, one column each. */
+function seriesTable(time: readonly (number | null)[], byType: ByType, shown: readonly string[], family: SportFamily, points: number) {
+  const ds = downsample(time, Object.fromEntries(shown.map((t) => [t, byType.get(t)!])), points, { dropZero: new Set(['heartrate']) });
+  const cols = shown.map((t) => column(t, family));
+  const rows = ds.time.map((t, i) => [t, ...shown.map((name, j) => cols[j]!.value(ds.series[name]![i] ?? null))]);
+  return { points: rows.length, every_s: ds.every, series: { columns: ['time_s', ...cols.map((c) => c.name)], rows } };
+}
+
 export default defineTool({
   name: 'get_streams',
   title: 'Activity streams',
@@ -132,85 +224,14 @@ export default defineTool({
   async handler(args, ctx) {
     const id = args.activity_id;
     const wanted = [...new Set((args.types ?? DEFAULT_STREAMS).filter((t) => t !== 'time'))];
-    const fetchTypes = [...new Set([...ANALYSIS_STREAMS, ...wanted])];
-    const [act, str] = await Promise.allSettled([
-      ctx.client.getActivity(id, {}, ctx.signal),
-      ctx.client.getStreams(id, fetchTypes, ctx.signal),
-    ]);
-    if (act.status === 'rejected') throw act.reason;
-    await ctx.assertAllowedOwner(act.value.icu_athlete_id, `Activity ${id}`);
-    if (isStravaStub(act.value)) throw new IntervalsError('strava', stravaActivityMessage(id));
-    if (str.status === 'rejected') {
-      if (str.reason instanceof IntervalsError && str.reason.kind === 'strava') throw new IntervalsError('strava', stravaActivityMessage(id));
-      throw str.reason;
-    }
-    const activity = act.value as FullActivity;
+    const { activity, streams } = await fetchReadable(id, [...new Set([...ANALYSIS_STREAMS, ...wanted])], ctx);
     const family = sportFamily(activity.type);
-
-    const byType = new Map<string, readonly (number | null)[]>();
-    for (const s of str.value) {
-      if (!s.data) continue;
-      if (s.type === 'latlng') {
-        byType.set('lat', s.data);
-        if (s.data2) byType.set('lng', s.data2);
-      } else {
-        byType.set(s.type, s.data);
-        if (s.data2) byType.set(`${s.type}2`, s.data2);
-      }
-    }
+    const byType = streamsByType(streams);
     const first = [...byType.values()][0];
     const time = byType.get('time') ?? (first ? first.map((_, i) => i) : []);
-
-    // Thresholds: the activity's own (those in effect when it was analysed), then the athlete's
-    // settings for its sport for whatever the activity lacks.
-    const own = thresholdsOfActivity(activity);
-    const lacks = (...keys: (keyof Thresholds)[]) => keys.some((k) => own[k] === undefined);
-    const needed =
-      (byType.has('watts') && lacks('ftp', 'powerZones')) ||
-      (byType.has('heartrate') && lacks('hrZones')) ||
-      (family !== 'ride' && byType.has('velocity_smooth') && lacks('thresholdPace', 'paceZones'));
-    let th: Thresholds = own;
-    const from = new Set<string>();
-    if (Object.values(own).some((v) => v !== undefined)) from.add('the activity');
-    const profile = needed && time.length ? await ownerProfile(activity, ctx) : undefined;
-    if (profile) {
-      const settings = settingsFor(profile, activity.type);
-      const indoor = !!activity.trainer || /^virtual/i.test(activity.type ?? '');
-      const fallback = thresholdsOfSettings(settings, indoor);
-      const filled = (Object.keys(fallback) as (keyof Thresholds)[]).filter((k) => own[k] === undefined && fallback[k] !== undefined);
-      if (filled.length) {
-        th = { ...own, ...Object.fromEntries(filled.map((k) => [k, fallback[k]])) };
-        from.add(`athlete's ${settings?.types?.[0] ?? activity.type} settings`);
-      }
-    }
-
-    const summary: Record<string, string | number> = {
-      ...(activity.type ? { sport: activity.type } : {}),
-      ...(time.length
-        ? summariseStreams(
-            family,
-            { time, watts: byType.get('watts'), heartrate: byType.get('heartrate'), velocity: byType.get('velocity_smooth') },
-            th,
-          )
-        : {}),
-    };
-    const thresholds = describeThresholds(
-      { power: 'power_zones_s' in summary, hr: 'hr_zones_s' in summary, pace: 'pace_zones_s' in summary },
-      th,
-      from,
-      family,
-    );
-    if (thresholds) summary.thresholds = thresholds;
-
+    const { th, from } = time.length ? await thresholdsFor(activity, byType, family, ctx) : { th: {}, from: new Set<string>() };
+    const summary = summaryOf(activity, family, time, byType, th, from);
     const shown = wanted.flatMap((t) => (t === 'latlng' ? ['lat', 'lng'] : [t, `${t}2`])).filter((t) => byType.has(t));
-    const ds = downsample(
-      time,
-      Object.fromEntries(shown.map((t) => [t, byType.get(t)!])),
-      args.points,
-      { dropZero: new Set(['heartrate']) },
-    );
-    const cols = shown.map((t) => column(t, family));
-    const rows = ds.time.map((t, i) => [t, ...shown.map((name, j) => cols[j]!.value(ds.series[name]![i] ?? null))]);
     const missing = wanted.filter((t) => !shown.includes(t) && !(t === 'latlng' && shown.includes('lat')));
     const notes = [
       ...(time.length === 0 ? ['No streams recorded for this activity.'] : []),
@@ -218,9 +239,7 @@ export default defineTool({
     ];
     return {
       activity_id: id,
-      points: rows.length,
-      every_s: ds.every,
-      series: { columns: ['time_s', ...cols.map((c) => c.name)], rows },
+      ...seriesTable(time, byType, shown, family, args.points),
       summary,
       ...(notes.length ? { note: notes.join(' ') } : {}),
     };
