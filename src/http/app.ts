@@ -10,7 +10,7 @@ import type { McpDeps, RequestInfo } from '../mcp/server.js';
 import { handleMcpPost } from '../mcp/transport.js';
 import { VERSION } from '../version.js';
 import type { Identity } from './auth.js';
-import { hostGuard, jsonRpcError, originGuard } from './guards.js';
+import { hostGuard, jsonRpcError, jsonRpcIdOf, originGuard } from './guards.js';
 import type { UpstreamVerdict } from './readiness.js';
 import type { Drainer } from './server.js';
 
@@ -162,7 +162,7 @@ export function createApp(deps: AppDeps): express.Express {
       const routed = deps.route?.(identity, req.headers.authorization);
       if (routed && 'status' in routed) {
         res.set('Cache-Control', 'no-store');
-        return jsonRpcError(res, routed.status, routed.code, routed.message);
+        return jsonRpcError(res, routed.status, routed.code, routed.message, jsonRpcIdOf(req.body));
       }
       if (routed) res.locals.credential = routed.info.credential;
       await handleMcpPost(routed?.mcp ?? deps.mcp, req, res, req.body, {

@@ -210,6 +210,7 @@ describe('per-user: each person acts as their own Intervals.icu account', () => 
       expect(r.status).toBe(403);
       expect(r.headers.get('www-authenticate')).toBeNull();
       expect(r.json.error?.code).toBe(-32001);
+      expect((r.json as { id?: unknown }).id).toBe(body.id); // the refusal answers that request
       expect(r.json.error?.message).toMatch(/mallory@example\.test has no Intervals\.icu account on this server/);
       answers.push(r.text);
     }
