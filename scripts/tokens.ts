@@ -4,10 +4,10 @@
  * (they are the same JSON), so one of them is counted. Budgets are printed beside each figure.
  */
 import { getEncoding } from 'js-tiktoken';
-import { startStack } from '../test/support/harness.js';
-import { SCENARIOS, CATALOGUE_BUDGETS } from '../test/support/token-scenarios.js';
-import { runQuestions } from '../test/questions/run.js';
 import { QUESTIONS_BUDGET } from '../test/questions/budget.js';
+import { runQuestions } from '../test/questions/run.js';
+import { startStack } from '../test/support/harness.js';
+import { CATALOGUE_BUDGETS, SCENARIOS } from '../test/support/token-scenarios.js';
 
 const enc = getEncoding('cl100k_base');
 const count = (v: unknown) => enc.encode(typeof v === 'string' ? v : JSON.stringify(v)).length;
@@ -55,6 +55,9 @@ for (const [label, n, budget] of rows) {
   console.log(`${label.padEnd(width)}  ${String(n).padStart(6)}  ${budget === undefined ? '     -' : String(budget).padStart(6)}${flag}`);
 }
 console.log(`\n${'question (calls)'.padEnd(width)}  tokens`);
-for (const a of answered) console.log(`${a.q.padEnd(width)}  ${String(a.tokens).padStart(6)}  ${a.calls.join(', ')}${a.error ? `  FAILED: ${a.error}` : ''}`);
-console.log(`${`question suite: ${answered.length} questions, ${answered.reduce((n, a) => n + a.calls.length, 0)} calls`.padEnd(width)}  ${String(total).padStart(6)}  budget ${QUESTIONS_BUDGET}${total > QUESTIONS_BUDGET ? '  OVER' : ''}`);
+for (const a of answered)
+  console.log(`${a.q.padEnd(width)}  ${String(a.tokens).padStart(6)}  ${a.calls.join(', ')}${a.error ? `  FAILED: ${a.error}` : ''}`);
+console.log(
+  `${`question suite: ${answered.length} questions, ${answered.reduce((n, a) => n + a.calls.length, 0)} calls`.padEnd(width)}  ${String(total).padStart(6)}  budget ${QUESTIONS_BUDGET}${total > QUESTIONS_BUDGET ? '  OVER' : ''}`,
+);
 process.exit(over ? 1 : 0);

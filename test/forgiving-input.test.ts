@@ -7,13 +7,15 @@ import { describe, expect, it } from 'vitest';
 import { EVENT_CATEGORIES } from '../src/domain/events.js';
 import { tools } from '../src/tools/index.js';
 import type { AnyTool } from '../src/tools/support/tool.js';
-import { call, callError, rowsOf, useStack, type Stack, type Table } from './support/harness.js';
+import { call, callError, rowsOf, type Stack, type Table, useStack } from './support/harness.js';
 
 const tool = (name: string): AnyTool => tools.find((t) => t.name === name)!;
 const parse = (name: string, args: Record<string, unknown>) => tool(name).input.parse(args) as Record<string, unknown>;
 const refused = (name: string, args: Record<string, unknown>) => {
   const r = tool(name).input.safeParse(args);
-  return r.success ? undefined : r.error.issues.map((i) => `${i.path.join('.')}: ${i.message}`).join('; ');
+  return r.success
+    ? undefined
+    : r.error.issues.map((i: { path: PropertyKey[]; message: string }) => `${i.path.join('.')}: ${i.message}`).join('; ');
 };
 
 const EVENT = { date: '2026-11-27' };
@@ -66,12 +68,23 @@ const LOOSE: [string, string, unknown, unknown][] = [
 
 describe('forgiving input, per parameter', () => {
   it.each(LOOSE)('%s.%s: %j → %j', (name, param, sent, want) => {
-    const base = name === 'create_event' ? EVENT : name === 'update_event' ? { event_id: 1 } : name === 'update_thresholds' ? { ftp: 250 } : name === 'get_streams' ? { activity_id: 'i1' } : {};
+    const base =
+      name === 'create_event'
+        ? EVENT
+        : name === 'update_event'
+          ? { event_id: 1 }
+          : name === 'update_thresholds'
+            ? { ftp: 250 }
+            : name === 'get_streams'
+              ? { activity_id: 'i1' }
+              : {};
     expect(parse(name, { ...base, [param]: sent })[param]).toEqual(want);
   });
 
   it('upsert_events: one event alone is a list of one, its fields normalised like create_event', async () => {
-    expect(parse('upsert_events', { events: { date: '2026-11-27', external_id: 'a' } }).events).toEqual([{ date: '2026-11-27', external_id: 'a' }]);
+    expect(parse('upsert_events', { events: { date: '2026-11-27', external_id: 'a' } }).events).toEqual([
+      { date: '2026-11-27', external_id: 'a' },
+    ]);
   });
 
   it('update_wellness.set: labels and "value label" for scores, h:mm sleep, numeric strings', () => {
@@ -97,7 +110,7 @@ describe('strict meaning: still refused, with the allowed values', () => {
     expect(refused(name, args)).toMatch(message);
   });
 
-  it('update_wellness: a word that is not on that field\'s scale is passed on and refused by the field check', () => {
+  it("update_wellness: a word that is not on that field's scale is passed on and refused by the field check", () => {
     // "great" is a mood and sleep label, not a soreness one: left as is, then refused by wellnessBody.
     expect(parse('update_wellness', { date: '2026-11-24', set: { soreness: 'great' } }).set).toEqual({ soreness: 'great' });
   });
@@ -107,7 +120,22 @@ describe('nothing accepted before is refused now', () => {
   it.each([
     ['list_events', { category: [...EVENT_CATEGORIES] }],
     ['list_events', { category: ['WORKOUT', 'NOTE'], oldest: '2026-11-01', newest: '2026-11-30' }],
-    ['create_event', { ...EVENT, category: 'WORKOUT', sport: 'Ride', name: 'x', text: '- 10m 50%', time: '06:30', planned_secs: 3600, planned_km: 30, planned_load: 60, external_id: 'e', dry_run: true }],
+    [
+      'create_event',
+      {
+        ...EVENT,
+        category: 'WORKOUT',
+        sport: 'Ride',
+        name: 'x',
+        text: '- 10m 50%',
+        time: '06:30',
+        planned_secs: 3600,
+        planned_km: 30,
+        planned_load: 60,
+        external_id: 'e',
+        dry_run: true,
+      },
+    ],
     ['create_event', { ...EVENT, sport: 'VirtualRide' }],
     ['create_event', { ...EVENT, sport: 'Zumba' }],
     ['list_activities', { sport: 'Ride', limit: 100 }],
@@ -115,7 +143,10 @@ describe('nothing accepted before is refused now', () => {
     ['get_streams', { activity_id: 'i1', types: ['watts', 'heartrate', 'temp', 'latlng', 'fixed_watts', 'MyCustomField'] }],
     ['get_curves', { kind: 'pace', sport: 'Run', durations: [400, 1000] }],
     ['update_thresholds', { sport: 'Ride', ftp: 250, power_zones: [55, 75, 90, 105, 120, 150, 999] }],
-    ['update_wellness', { date: '2026-11-24', set: { weight: 70.1, sleep_hours: 7.25, soreness: 3, comments: 'Legs heavy', hrv: null, locked: true } }],
+    [
+      'update_wellness',
+      { date: '2026-11-24', set: { weight: 70.1, sleep_hours: 7.25, soreness: 3, comments: 'Legs heavy', hrv: null, locked: true } },
+    ],
     ['upsert_events', { events: [{ date: '2026-11-27', external_id: 'a', category: 'WORKOUT', sport: 'Ride' }], dry_run: true }],
   ] as [string, Record<string, unknown>][])('%s %j', (name, args) => {
     expect(refused(name, args)).toBeUndefined();

@@ -4,11 +4,12 @@
  * schema alone: no type, an array without typed items, an object without properties, a closed set
  * that is not an enum, a date without its format.
  */
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { EVENT_CATEGORIES } from '../src/domain/events.js';
 import { STREAM_TYPES } from '../src/tools/support/normalise.js';
-import { startStack, type Stack } from './support/harness.js';
+import { type Stack, startStack } from './support/harness.js';
 
 type Schema = Record<string, unknown>;
 
@@ -37,9 +38,12 @@ const LISTED_VALUES = /\bone of\b|\b[A-Z][A-Z_]{2,}(?:, [A-Z][A-Z_]{2,}){2,}/;
 const TYPES = new Set(['string', 'number', 'integer', 'boolean', 'array', 'object', 'null']);
 
 /** Every problem of one parameter schema (and its items and properties), by path. */
-export function schemaProblems(node: Schema, path: string): string[] {
+function schemaProblems(node: Schema, path: string): string[] {
   const out: string[] = [];
-  const name = path.split(/[.[\]]+/).filter(Boolean).at(-1)!;
+  const name = path
+    .split(/[.[\]]+/)
+    .filter(Boolean)
+    .at(-1)!;
   const types = ([] as unknown[]).concat(node.type ?? []);
   if (!types.length || !types.every((t) => typeof t === 'string' && TYPES.has(t))) out.push(`${path}: no JSON Schema type`);
   if (types.includes('array')) {
@@ -56,7 +60,8 @@ export function schemaProblems(node: Schema, path: string): string[] {
   if (closed && !types.includes('array')) {
     const values = node.enum as unknown[] | undefined;
     if (!values) out.push(`${path}: a closed set, not an enum`);
-    else if (!closed.every((v) => values.includes(v)) && name !== 'athlete_id') out.push(`${path}: enum lacks ${closed.filter((v) => !values.includes(v)).join(', ')}`);
+    else if (!closed.every((v) => values.includes(v)) && name !== 'athlete_id')
+      out.push(`${path}: enum lacks ${closed.filter((v) => !values.includes(v)).join(', ')}`);
   }
   if (typeof node.description === 'string' && !node.enum && LISTED_VALUES.test(node.description)) {
     out.push(`${path}: description lists values; make them an enum`);
@@ -66,11 +71,12 @@ export function schemaProblems(node: Schema, path: string): string[] {
 }
 
 /** Every problem of one tool's input schema. */
-export function toolProblems(tool: Tool): string[] {
+function toolProblems(tool: Tool): string[] {
   const schema = tool.inputSchema as Schema;
   const out: string[] = [];
   if (schema.type !== 'object') out.push(`${tool.name}: input is not an object`);
-  for (const [k, v] of Object.entries((schema.properties as Record<string, Schema>) ?? {})) out.push(...schemaProblems(v, `${tool.name}.${k}`));
+  for (const [k, v] of Object.entries((schema.properties as Record<string, Schema>) ?? {}))
+    out.push(...schemaProblems(v, `${tool.name}.${k}`));
   return out;
 }
 
@@ -94,18 +100,21 @@ describe('schema completeness', () => {
   it('upsert_events items are the create_event fields (plus the required external_id)', () => {
     const by = new Map(tools.map((t) => [t.name, t.inputSchema as Schema]));
     const create = by.get('create_event')!.properties as Record<string, Schema>;
-    const items = ((by.get('upsert_events')!.properties as Record<string, Schema>).events!.items as Schema);
+    const items = (by.get('upsert_events')!.properties as Record<string, Schema>).events!.items as Schema;
     const itemProps = items.properties as Record<string, Schema>;
     const fields = Object.keys(create).filter((k) => k !== 'dry_run' && k !== 'athlete_id');
     expect(Object.keys(itemProps).sort()).toEqual(fields.sort());
-    for (const k of fields) expect({ k, type: itemProps[k]!.type, enum: itemProps[k]!.enum }).toEqual({ k, type: create[k]!.type, enum: create[k]!.enum });
+    for (const k of fields)
+      expect({ k, type: itemProps[k]!.type, enum: itemProps[k]!.enum }).toEqual({ k, type: create[k]!.type, enum: create[k]!.enum });
     expect(items.required).toEqual(expect.arrayContaining(['date', 'external_id']));
   });
 
   it('update_wellness.set lists every writable field with its type; scores are the enum 1-4', () => {
     const set = ((tools.find((t) => t.name === 'update_wellness')!.inputSchema as Schema).properties as Record<string, Schema>).set!;
     const props = set.properties as Record<string, Schema>;
-    expect(Object.keys(props)).toEqual(expect.arrayContaining(['weight', 'resting_hr', 'hrv', 'sleep_hours', 'sleep_quality', 'soreness', 'mood', 'comments', 'locked']));
+    expect(Object.keys(props)).toEqual(
+      expect.arrayContaining(['weight', 'resting_hr', 'hrv', 'sleep_hours', 'sleep_quality', 'soreness', 'mood', 'comments', 'locked']),
+    );
     expect(props.weight!.type).toBe('number');
     expect(props.comments!.type).toBe('string');
     expect(props.locked!.type).toBe('boolean');
@@ -128,10 +137,14 @@ describe('schema completeness', () => {
       expect(schemaProblems({ type: 'object' }, 't.x')).toEqual(['t.x: object without properties']);
       expect(schemaProblems({ type: 'object', properties: { a: {} } }, 't.x')).toEqual(['t.x.a: no JSON Schema type']);
       expect(schemaProblems({ type: 'string' }, 't.category')).toEqual(['t.category: a closed set, not an enum']);
-      expect(schemaProblems({ type: 'array', items: { type: 'string' } }, 't.category')).toEqual(['t.category[]: a closed set, not an enum']);
+      expect(schemaProblems({ type: 'array', items: { type: 'string' } }, 't.category')).toEqual([
+        't.category[]: a closed set, not an enum',
+      ]);
       expect(schemaProblems({ type: 'string', enum: ['WORKOUT'] }, 't.category')[0]).toMatch(/enum lacks RACE_A/);
       expect(schemaProblems({ type: 'string' }, 't.oldest')).toEqual(['t.oldest: a date without "format":"date" (YYYY-MM-DD)']);
-      expect(schemaProblems({ type: 'string', description: 'WORKOUT, NOTE, RACE_A' }, 't.x')).toEqual(['t.x: description lists values; make them an enum']);
+      expect(schemaProblems({ type: 'string', description: 'WORKOUT, NOTE, RACE_A' }, 't.x')).toEqual([
+        't.x: description lists values; make them an enum',
+      ]);
       expect(schemaProblems({ type: ['number', 'null'] }, 't.x')).toEqual([]);
     });
   });

@@ -4,10 +4,9 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { Stack } from '../support/harness.js';
-import { QUESTIONS, type World } from './questions.js';
 import { QUESTIONS_BUDGET } from './budget.js';
-import { answer, questionStack, type Answered } from './run.js';
-
+import { QUESTIONS, type World } from './questions.js';
+import { type Answered, answer, questionStack } from './run.js';
 
 describe('question suite', () => {
   let stack: Stack;

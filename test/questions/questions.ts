@@ -8,7 +8,7 @@
  * Checks use node:assert so the suite runs both under vitest and from `npm run tokens`.
  */
 import assert from 'node:assert/strict';
-import { athleteCurves, type ActivityRecord, type AthleteState } from '../fake-intervals/data.js';
+import { type ActivityRecord, type AthleteState, athleteCurves } from '../fake-intervals/data.js';
 import { SAMPLE_FACTS } from '../fake-intervals/index.js';
 import type { Stack } from '../support/harness.js';
 
@@ -150,7 +150,10 @@ export const QUESTIONS: Question[] = [
       const r = await ask<{ activities: Table }>('list_activities', { oldest: sat, newest: sat });
       const want = done(w, sat, sat);
       assert.ok(want.length > 0);
-      assert.deepEqual(rows(r.activities).map((a) => a.name), want.map((a) => a.json.name));
+      assert.deepEqual(
+        rows(r.activities).map((a) => a.name),
+        want.map((a) => a.json.name),
+      );
     },
   },
   {
@@ -160,7 +163,10 @@ export const QUESTIONS: Question[] = [
       const r = await ask<{ totals: Table; next?: string }>('list_activities', { oldest: from, newest: w.today });
       const list = done(w, from, w.today);
       assert.equal(r.next, undefined, 'a month fits one page');
-      assert.deepEqual(rows(r.totals).find((t) => t.sport === 'all'), { sport: 'all', ...sums(list) });
+      assert.deepEqual(
+        rows(r.totals).find((t) => t.sport === 'all'),
+        { sport: 'all', ...sums(list) },
+      );
     },
   },
   {
@@ -260,7 +266,11 @@ export const QUESTIONS: Question[] = [
     q: 'When was my club time trial and what power did I hold?',
     async run(ask, w) {
       const race = w.athlete.activities.find((a) => a.json.race === true)!;
-      const r = await ask<{ activities: Table }>('list_activities', { oldest: addDays(w.today, -60), newest: addDays(w.today, -45), sport: 'Ride' });
+      const r = await ask<{ activities: Table }>('list_activities', {
+        oldest: addDays(w.today, -60),
+        newest: addDays(w.today, -45),
+        sport: 'Ride',
+      });
       const row = rows(r.activities).find((a) => a.id === race.id)!;
       assert.equal(row.avg_w, race.json.icu_average_watts);
     },
@@ -283,6 +293,7 @@ export const QUESTIONS: Question[] = [
     async run(ask, w) {
       const r = await ask<{ a: string; curve: Table }>('get_curves', { kind: 'Power', durations: 300 });
       const fake = athleteCurves(w.athlete, 'power', 'Ride', [`r.${r.a.replace('..', '.')}`], null);
+      assert.ok(fake.ok);
       const [ca] = (fake.body as { list: { secs: number[]; values: number[] }[] }).list;
       assert.equal(rows(r.curve)[0]!.a, ca!.values[ca!.secs.indexOf(300)]);
     },
@@ -365,7 +376,12 @@ export const QUESTIONS: Question[] = [
     async run(ask, w) {
       const r = await ask<{ events: Table }>('list_events');
       const want = eventsOn(w, w.today, addDays(w.today, 6));
-      assert.deepEqual(rows(r.events).map((e) => e.id).sort(), want.map((e) => e.id).sort());
+      assert.deepEqual(
+        rows(r.events)
+          .map((e) => e.id)
+          .sort(),
+        want.map((e) => e.id).sort(),
+      );
     },
   },
   {
@@ -374,7 +390,10 @@ export const QUESTIONS: Question[] = [
       const tomorrow = addDays(w.today, 1);
       const r = await ask<{ events: Table }>('list_events', { oldest: tomorrow, newest: tomorrow, category: 'workout' });
       const want = eventsOn(w, tomorrow, tomorrow, ['WORKOUT']);
-      assert.deepEqual(rows(r.events).map((e) => e.name), want.map((e) => e.name));
+      assert.deepEqual(
+        rows(r.events).map((e) => e.name),
+        want.map((e) => e.name),
+      );
     },
   },
   {
@@ -398,7 +417,10 @@ export const QUESTIONS: Question[] = [
     async run(ask, w) {
       const r = await ask<{ events: Table }>('list_events', { category: 'notes', newest: addDays(w.today, 30) });
       const want = eventsOn(w, w.today, addDays(w.today, 30), ['NOTE']);
-      assert.deepEqual(rows(r.events).map((e) => e.name), want.map((e) => e.name));
+      assert.deepEqual(
+        rows(r.events).map((e) => e.name),
+        want.map((e) => e.name),
+      );
       assert.ok(want.some((e) => e.name === 'Travel'));
     },
   },
@@ -408,7 +430,10 @@ export const QUESTIONS: Question[] = [
       const r = await ask<{ totals: Table; events: Table }>('list_events', { newest: addDays(w.today, 13), category: ['WORKOUT'] });
       const want = eventsOn(w, w.today, addDays(w.today, 13), ['WORKOUT']);
       const got = rows(r.totals);
-      assert.equal(got.reduce((n, t) => n + (t.n as number), 0), want.length);
+      assert.equal(
+        got.reduce((n, t) => n + (t.n as number), 0),
+        want.length,
+      );
       const secs = want.reduce((s, e) => s + ((e.moving_time as number | null) ?? 0), 0);
       const minutes = got.reduce((s, t) => s + Number(String(t.time).split(':')[0]) * 60 + Number(String(t.time).split(':')[1]), 0);
       assert.ok(Math.abs(minutes - secs / 60) <= got.length, `${minutes} min vs ${secs / 60}`);
@@ -418,7 +443,12 @@ export const QUESTIONS: Question[] = [
     q: 'Which workouts are in my library?',
     async run(ask, w) {
       const r = await ask<{ workouts: Table }>('list_library');
-      assert.deepEqual(rows(r.workouts).map((x) => x.id).sort(), w.athlete.workouts.map((x) => x.id).sort());
+      assert.deepEqual(
+        rows(r.workouts)
+          .map((x) => x.id)
+          .sort(),
+        w.athlete.workouts.map((x) => x.id).sort(),
+      );
     },
   },
   {
@@ -426,7 +456,15 @@ export const QUESTIONS: Question[] = [
     async run(ask, w) {
       const r = await ask<{ workouts: Table }>('list_library', { folder: 'base' });
       const folder = w.athlete.folders.find((f) => /base/i.test(String(f.name)))!;
-      assert.deepEqual(rows(r.workouts).map((x) => x.id).sort(), w.athlete.workouts.filter((x) => x.folder_id === folder.id).map((x) => x.id).sort());
+      assert.deepEqual(
+        rows(r.workouts)
+          .map((x) => x.id)
+          .sort(),
+        w.athlete.workouts
+          .filter((x) => x.folder_id === folder.id)
+          .map((x) => x.id)
+          .sort(),
+      );
     },
   },
   // ---- weekly review
@@ -466,7 +504,12 @@ export const QUESTIONS: Question[] = [
     q: 'Add an easy 45-minute run for tomorrow.',
     async run(ask, w) {
       const tomorrow = addDays(w.today, 1);
-      const r = await ask<{ event: Json; parsed: Json }>('create_event', { date: tomorrow, sport: 'running', name: 'Easy run', text: '- 45m Z2 Pace' });
+      const r = await ask<{ event: Json; parsed: Json }>('create_event', {
+        date: tomorrow,
+        sport: 'running',
+        name: 'Easy run',
+        text: '- 45m Z2 Pace',
+      });
       const stored = w.athlete.events.find((e) => e.id === r.event.id)!;
       assert.equal(stored.type, 'Run');
       assert.equal(stored.category, 'WORKOUT');
@@ -479,7 +522,13 @@ export const QUESTIONS: Question[] = [
     async run(ask, w) {
       const mon = addDays(monday(w.today), 7);
       const events = [
-        { date: addDays(mon, 1), sport: 'bike', name: 'Sweet spot 3x12', text: '- 15m 55%\n\n3x\n- 12m 90%\n- 4m 55%\n\n- 10m 50%', external_id: 'plan-tue' },
+        {
+          date: addDays(mon, 1),
+          sport: 'bike',
+          name: 'Sweet spot 3x12',
+          text: '- 15m 55%\n\n3x\n- 12m 90%\n- 4m 55%\n\n- 10m 50%',
+          external_id: 'plan-tue',
+        },
         { date: addDays(mon, 3), sport: 'bike', name: 'Endurance 90', text: '- 90m 65%', external_id: 'plan-thu' },
         { date: addDays(mon, 5), sport: 'bike', name: 'Long ride', text: '- 3h 65-75%', external_id: 'plan-sat' },
       ];
@@ -510,14 +559,22 @@ export const QUESTIONS: Question[] = [
       const before = eventsOn(w, w.today, w.today, ['WORKOUT']).length;
       await ask('delete_event', { event_id: target.id });
       assert.equal(eventsOn(w, w.today, w.today, ['WORKOUT']).length, before - 1);
-      assert.equal(w.athlete.events.find((e) => e.id === target.id), undefined);
+      assert.equal(
+        w.athlete.events.find((e) => e.id === target.id),
+        undefined,
+      );
     },
   },
   {
     q: 'Put a note on Friday: travelling for work, no training.',
     async run(ask, w) {
       const friday = addDays(monday(w.today), 4);
-      const r = await ask<{ event: Json }>('create_event', { date: friday, category: 'note', name: 'Travelling for work', text: 'No training' });
+      const r = await ask<{ event: Json }>('create_event', {
+        date: friday,
+        category: 'note',
+        name: 'Travelling for work',
+        text: 'No training',
+      });
       const stored = w.athlete.events.find((e) => e.id === r.event.id)!;
       assert.equal(stored.category, 'NOTE');
       assert.equal(String(stored.start_date_local).slice(0, 10), friday);
@@ -575,13 +632,16 @@ export const QUESTIONS: Question[] = [
     },
   },
   {
-    q: "Coach: what did my other athlete do last week?",
+    q: 'Coach: what did my other athlete do last week?',
     async run(ask, w) {
       const from = addDays(monday(w.coached.today), -7);
       const r = await ask<{ totals: Table }>('list_activities', { athlete_id: w.coached.id, oldest: from, newest: addDays(from, 6) });
       const list = w.coached.activities.filter((a) => !a.stub && a.date >= from && a.date <= addDays(from, 6));
       const sports = rows(r.totals).filter((t) => t.sport !== 'all');
-      assert.equal(sports.reduce((n, t) => n + (t.n as number), 0), list.length);
+      assert.equal(
+        sports.reduce((n, t) => n + (t.n as number), 0),
+        list.length,
+      );
     },
   },
 ];

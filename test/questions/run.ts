@@ -5,8 +5,8 @@
  */
 import { getEncoding } from 'js-tiktoken';
 import { SAMPLE_ATHLETE_ID } from '../fake-intervals/index.js';
-import { startStack, TODAY, type Stack } from '../support/harness.js';
-import { QUESTIONS, type Ask, type Question, type World } from './questions.js';
+import { type Stack, startStack, TODAY } from '../support/harness.js';
+import { type Ask, QUESTIONS, type Question, type World } from './questions.js';
 
 const enc = getEncoding('cl100k_base');
 export const tokens = (s: string) => enc.encode(s).length;

@@ -12,7 +12,11 @@ import { EVENT_CATEGORIES } from '../../domain/events.js';
 import { SCALES, type ScaleField } from '../../domain/scales.js';
 
 /** A token compared loosely: case, spaces, hyphens and underscores ignored. */
-const loose = (s: string) => s.trim().toLowerCase().replace(/[\s_-]+/g, '');
+const loose = (s: string) =>
+  s
+    .trim()
+    .toLowerCase()
+    .replace(/[\s_-]+/g, '');
 
 /**
  * `v` as one of `values` when it names one loosely (any case and separators, a plural `s`, or an
@@ -29,7 +33,11 @@ export function matchValue<T extends string>(v: unknown, values: readonly T[], a
  * A list argument as a list: one value becomes a one-item list, a comma-separated string its items;
  * `expand` turns one loose value into several (`RACE` → the three race priorities). Duplicates go.
  */
-export function toList(v: unknown, item: (x: unknown) => unknown = (x) => x, expand: Readonly<Record<string, readonly string[]>> = {}): unknown {
+export function toList(
+  v: unknown,
+  item: (x: unknown) => unknown = (x) => x,
+  expand: Readonly<Record<string, readonly string[]>> = {},
+): unknown {
   if (v === undefined || v === null) return v;
   const raw = Array.isArray(v) ? v : typeof v === 'string' ? v.split(',') : [v];
   const items = raw.flatMap((x) => {
@@ -93,10 +101,45 @@ export const categoriesArg = listOf(EVENT_CATEGORIES, { aliases: CATEGORY_ALIASE
  * through unchanged), matched in any case; `virtual ride` → VirtualRide.
  */
 export const SPORT_TYPES = [
-  'Ride', 'VirtualRide', 'GravelRide', 'MountainBikeRide', 'EBikeRide', 'EMountainBikeRide', 'TrackRide', 'Velomobile', 'Handcycle',
-  'Run', 'VirtualRun', 'TrailRun', 'Walk', 'Hike', 'Swim', 'OpenWaterSwim', 'WeightTraining', 'Workout', 'Yoga', 'Pilates',
-  'Rowing', 'VirtualRow', 'Canoeing', 'Kayaking', 'NordicSki', 'AlpineSki', 'BackcountrySki', 'RollerSki', 'Snowshoe', 'IceSkate',
-  'InlineSkate', 'Elliptical', 'StairStepper', 'RockClimbing', 'Crossfit', 'Soccer', 'Tennis', 'Golf', 'Other',
+  'Ride',
+  'VirtualRide',
+  'GravelRide',
+  'MountainBikeRide',
+  'EBikeRide',
+  'EMountainBikeRide',
+  'TrackRide',
+  'Velomobile',
+  'Handcycle',
+  'Run',
+  'VirtualRun',
+  'TrailRun',
+  'Walk',
+  'Hike',
+  'Swim',
+  'OpenWaterSwim',
+  'WeightTraining',
+  'Workout',
+  'Yoga',
+  'Pilates',
+  'Rowing',
+  'VirtualRow',
+  'Canoeing',
+  'Kayaking',
+  'NordicSki',
+  'AlpineSki',
+  'BackcountrySki',
+  'RollerSki',
+  'Snowshoe',
+  'IceSkate',
+  'InlineSkate',
+  'Elliptical',
+  'StairStepper',
+  'RockClimbing',
+  'Crossfit',
+  'Soccer',
+  'Tennis',
+  'Golf',
+  'Other',
 ] as const;
 
 /** Common names for a sport → its Intervals.icu type. */
@@ -178,8 +221,20 @@ export function numberValue(v: unknown): unknown {
  * left_right_balance, thb, dfa_a1 and custom streams with other names are still read, as before).
  */
 export const STREAM_TYPES = [
-  'watts', 'heartrate', 'cadence', 'velocity_smooth', 'altitude', 'distance', 'latlng', 'temp', 'grade_smooth', 'torque',
-  'smo2', 'respiration', 'core_temperature', 'w_bal',
+  'watts',
+  'heartrate',
+  'cadence',
+  'velocity_smooth',
+  'altitude',
+  'distance',
+  'latlng',
+  'temp',
+  'grade_smooth',
+  'torque',
+  'smo2',
+  'respiration',
+  'core_temperature',
+  'w_bal',
 ] as const;
 
 const STREAM_ALIASES: Readonly<Record<string, (typeof STREAM_TYPES)[number]>> = {
@@ -205,9 +260,18 @@ const STREAM_NAME = /^[a-z][a-z0-9_]*$/i;
  * aliases (`hr`, `power`, `speed`) accepted; another lower-case name (a custom stream) is read as before.
  */
 export const streamTypesArg = z.preprocess(
-  (v) => toList(v, (x) => { const m = matchValue(x, STREAM_TYPES, STREAM_ALIASES); return typeof m === 'string' ? m.trim() : m; }),
+  (v) =>
+    toList(v, (x) => {
+      const m = matchValue(x, STREAM_TYPES, STREAM_ALIASES);
+      return typeof m === 'string' ? m.trim() : m;
+    }),
   z
-    .array(z.string().refine((t) => STREAM_NAME.test(t), `must be a stream name: ${STREAM_TYPES.join(', ')}`).meta({ enum: [...STREAM_TYPES] }))
+    .array(
+      z
+        .string()
+        .refine((t) => STREAM_NAME.test(t), `must be a stream name: ${STREAM_TYPES.join(', ')}`)
+        .meta({ enum: [...STREAM_TYPES] }),
+    )
     .refine((a) => a.length >= 1 && a.length <= 20, 'must be 1 to 20 stream names'),
 );
 

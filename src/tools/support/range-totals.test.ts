@@ -4,7 +4,14 @@ import { calendarTotals, rangeTotals } from './range-totals.js';
 
 const rowsOf = (t: { columns: string[]; rows: unknown[][] }) => t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c, r[i]])));
 const act = (type: string, moving_time: number, distance: number, load: number) =>
-  ({ id: `i${type}${moving_time}`, start_date_local: '2026-11-01T07:00:00', type, moving_time, distance, icu_training_load: load }) as unknown as Activity;
+  ({
+    id: `i${type}${moving_time}`,
+    start_date_local: '2026-11-01T07:00:00',
+    type,
+    moving_time,
+    distance,
+    icu_training_load: load,
+  }) as unknown as Activity;
 
 describe('rangeTotals', () => {
   it('groups rides (VirtualRide too), runs and other types, most time first, with an all row; Strava stubs are not counted', () => {
@@ -33,7 +40,13 @@ describe('calendarTotals', () => {
   it('planned workouts per sport with time and load, then other categories by count', () => {
     const ev = (category: string, type: string | null, moving_time: number | null, load: number | null) =>
       ({ id: 1, category, type, start_date_local: '2026-11-25T00:00:00', moving_time, icu_training_load: load }) as unknown as Event;
-    const t = calendarTotals([ev('WORKOUT', 'Ride', 3600, 70), ev('WORKOUT', 'VirtualRide', 1800, 30), ev('WORKOUT', 'Run', 2400, 40), ev('NOTE', null, null, null), ev('RACE_A', 'Run', null, null)]);
+    const t = calendarTotals([
+      ev('WORKOUT', 'Ride', 3600, 70),
+      ev('WORKOUT', 'VirtualRide', 1800, 30),
+      ev('WORKOUT', 'Run', 2400, 40),
+      ev('NOTE', null, null, null),
+      ev('RACE_A', 'Run', null, null),
+    ]);
     expect(rowsOf(t)).toEqual([
       { cat: 'WORKOUT', sport: 'Ride', n: 2, time: '1:30', load: 100 },
       { cat: 'WORKOUT', sport: 'Run', n: 1, time: '0:40', load: 40 },

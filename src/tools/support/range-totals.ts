@@ -3,10 +3,11 @@
  * sport, computed from every activity of the range so the first page answers "how much?" on its
  * own, whatever the page size (a model never sums a partial page).
  */
-import { isStravaStub, type Activity, type Event, type FullActivity } from '../../intervals/schemas.js';
+
 import { hm } from '../../domain/format.js';
 import { sportLabel } from '../../domain/sports.js';
-import { toTable, type Table } from './table.js';
+import { type Activity, type Event, type FullActivity, isStravaStub } from '../../intervals/schemas.js';
+import { type Table, toTable } from './table.js';
 
 interface SportTotal {
   sport: string;
@@ -33,13 +34,16 @@ export function rangeTotals(activities: readonly Activity[]): Table {
   const rows = [...by.values()].sort((a, b) => b.secs - a.secs || a.sport.localeCompare(b.sport));
   if (rows.length > 1) {
     rows.push(
-      rows.reduce((all, t) => ({ sport: 'all', n: all.n + t.n, secs: all.secs + t.secs, meters: all.meters + t.meters, load: all.load + t.load }), {
-        sport: 'all',
-        n: 0,
-        secs: 0,
-        meters: 0,
-        load: 0,
-      }),
+      rows.reduce(
+        (all, t) => ({ sport: 'all', n: all.n + t.n, secs: all.secs + t.secs, meters: all.meters + t.meters, load: all.load + t.load }),
+        {
+          sport: 'all',
+          n: 0,
+          secs: 0,
+          meters: 0,
+          load: 0,
+        },
+      ),
     );
   }
   return toTable(rows, {
@@ -67,7 +71,9 @@ export function calendarTotals(events: readonly Event[]): Table {
     t.load += e.icu_training_load ?? 0;
     by.set(key, t);
   }
-  const rows = [...by.values()].sort((a, b) => (a.cat === 'WORKOUT' ? 0 : 1) - (b.cat === 'WORKOUT' ? 0 : 1) || b.secs - a.secs || a.cat.localeCompare(b.cat));
+  const rows = [...by.values()].sort(
+    (a, b) => (a.cat === 'WORKOUT' ? 0 : 1) - (b.cat === 'WORKOUT' ? 0 : 1) || b.secs - a.secs || a.cat.localeCompare(b.cat),
+  );
   return toTable(rows, {
     cat: (t) => t.cat,
     sport: (t) => t.sport,
