@@ -84,7 +84,6 @@ function lengthHint(tokens: readonly string[]): string {
   return 'add one, e.g. `10m` (minutes), `30s`, `1h`, `400mtr`, `2km`';
 }
 
-
 /** Minutes from which `<n>m` is probably meant as metres. */
 const METRE_SUSPECT: Record<SportFamily, number> = { swim: 50, run: 100, other: 100, ride: 300 };
 
@@ -126,6 +125,76 @@ function lintStep(body: string, sport: SportFamily, issue: (kind: 'error' | 'war
   return length;
 }
 
+/** An open repeat block: from its header line to the next blank line. */
+interface Block {
+  reps: number;
+  line: number;
+  text: string;
+  steps: number;
+  indent: number | null;
+}
+
+type Report = (kind: 'error' | 'warning', message: string) => void;
+
+/**
+ * The step part of a line (what follows `- `), or undefined when the line is not a step. Near
+ * misses are reported: no space after the hyphen, another bullet, a step that lost its hyphen.
+ */
+function stepBody(trimmed: string, issue: Report): string | undefined {
+  if (trimmed.startsWith('-')) {
+    if (!/^-\s/.test(trimmed)) issue('warning', 'Write a space after the hyphen: `- 10m 75%`.');
+    return trimmed.replace(/^-+\s*/, '');
+  }
+  const bullet = /^(?:[–—•*·]|\d+[.)])\s*/.exec(trimmed);
+  if (bullet && trimmed.slice(bullet[0].length).split(/\s+/).some((t) => parseLength(t))) {
+    const body = trimmed.slice(bullet[0].length);
+    issue('error', `Start step lines with a plain hyphen and a space: \`- ${body}\`.`);
+    return body;
+  }
+  const [first, ...more] = trimmed.split(/\s+/);
+  if (!parseLength(first!)) return undefined;
+  // `10m 75%` is a step that lost its hyphen; `2km loop` may be a header: warn only.
+  const stepLike = more.length === 0 || TARGET_WORD.test(more.join(' '));
+  issue(stepLike ? 'error' : 'warning', `Looks like a step without its leading hyphen: write \`- ${trimmed}\`${stepLike ? '' : ' if it is one'}.`);
+  return stepLike ? trimmed : undefined;
+}
+
+/** A step inside a repeat block: one indented less than the block, or a cool-down, is likely outside. */
+function checkInBlock(block: Block, raw: string, body: string, issue: Report): void {
+  const indent = raw.length - raw.trimStart().length;
+  if (block.steps === 0) block.indent = indent;
+  else if (block.indent !== null && block.indent > 0 && indent < block.indent) {
+    issue('warning', `This step is part of the repeat on line ${block.line}; if it should not repeat, put a blank line before it.`);
+  }
+  if (/\bcool/i.test(body)) issue('warning', `A cool-down inside the repeat on line ${block.line} is repeated too; put a blank line before it.`);
+}
+
+/**
+ * A repeat line (`4x`, `Main set 4x`): opens a block, or, inside an open one, is refused (no
+ * nesting, no doubled count) and leaves that block open.
+ */
+function repeatLine(reps: number, open: Block | null, at: { line: number; raw: string; afterText: boolean }, issue: Report): Block {
+  if (open) {
+    issue(
+      'error',
+      open.steps > 0
+        ? `Repeat inside the repeat on line ${open.line}: nested repeats are not supported. Write the inner repeat out step by step, or end the first block with a blank line.`
+        : `Two repeat counts in a row (line ${open.line} and this one): keep one.`,
+    );
+    open.steps = Math.max(1, open.steps); // reported once
+    return open;
+  }
+  if (reps < 1) issue('error', 'The repeat count must be at least 1.');
+  if (at.afterText) issue('warning', 'Put a blank line before a repeat block.');
+  return { reps: Math.max(1, reps), line: at.line, text: at.raw, steps: 0, indent: null };
+}
+
+const TEXT_ONLY: LintIssue = {
+  line: 0,
+  text: '',
+  message: 'No step lines (`- 10m 75%`): Intervals.icu stores this as text only, without structure or planned load.',
+};
+
 export function lintWorkoutText(text: string, sport?: string | null): LintResult {
   const kind = sportFamily(sport);
   const errors: LintIssue[] = [];
@@ -134,94 +203,47 @@ export function lintWorkoutText(text: string, sport?: string | null): LintResult
   let steps = 0;
   let secs = 0;
   let timed = true;
-  /** The open repeat block: from its header to the next blank line. */
-  let block: { reps: number; line: number; text: string; steps: number; indent: number | null } | null = null;
-
-  const closeBlock = () => {
-    if (block && block.steps === 0) {
-      errors.push({
-        line: block.line,
-        text: block.text,
-        message: 'Repeat with no steps: put the steps to repeat on the lines right below it, then a blank line.',
-      });
+  let block: Block | null = null;
+  const closeBlock = (open: Block | null) => {
+    if (open?.steps === 0) {
+      const message = 'Repeat with no steps: put the steps to repeat on the lines right below it, then a blank line.';
+      errors.push({ line: open.line, text: open.text, message });
     }
-    block = null;
+    return null;
   };
 
   for (const [i, raw] of lines.entries()) {
     const line = i + 1;
     const trimmed = raw.trim();
-    const issue = (k: 'error' | 'warning', message: string) => (k === 'error' ? errors : warnings).push({ line, text: raw, message });
+    const issue: Report = (k, message) => (k === 'error' ? errors : warnings).push({ line, text: raw, message });
     if (!trimmed) {
-      closeBlock();
+      block = closeBlock(block);
       continue;
     }
-
-    let body: string | undefined;
-    const bullet = /^(?:[–—•*·]|\d+[.)])\s*/.exec(trimmed);
-    const [first, ...more] = trimmed.split(/\s+/);
-    if (trimmed.startsWith('-')) {
-      if (!/^-\s/.test(trimmed)) issue('warning', 'Write a space after the hyphen: `- 10m 75%`.');
-      body = trimmed.replace(/^-+\s*/, '');
-    } else if (bullet && trimmed.slice(bullet[0].length).split(/\s+/).some((t) => parseLength(t))) {
-      body = trimmed.slice(bullet[0].length);
-      issue('error', `Start step lines with a plain hyphen and a space: \`- ${body}\`.`);
-    } else if (parseLength(first!)) {
-      // `10m 75%` is a step that lost its hyphen; `2km loop` may be a header: warn only.
-      const stepLike = more.length === 0 || TARGET_WORD.test(more.join(' '));
-      issue(stepLike ? 'error' : 'warning', `Looks like a step without its leading hyphen: write \`- ${trimmed}\`${stepLike ? '' : ' if it is one'}.`);
-      if (stepLike) body = trimmed;
-    }
-
+    const body = stepBody(trimmed, issue);
     if (body !== undefined) {
       const length = lintStep(body, kind, issue);
       steps++;
       if (block) {
-        const indent = raw.length - raw.trimStart().length;
-        if (block.steps === 0) block.indent = indent;
-        else if (block.indent !== null && block.indent > 0 && indent < block.indent) {
-          issue('warning', `This step is part of the repeat on line ${block.line}; if it should not repeat, put a blank line before it.`);
-        }
-        if (/\bcool/i.test(body)) issue('warning', `A cool-down inside the repeat on line ${block.line} is repeated too; put a blank line before it.`);
+        checkInBlock(block, raw, body, issue);
         block.steps++;
       }
       if (length && 'secs' in length) secs += length.secs * (block ? block.reps : 1);
       else timed = false;
       continue;
     }
-
     const repeat = REPEAT.exec(trimmed);
     if (repeat) {
-      if (block) {
-        issue(
-          'error',
-          block.steps > 0
-            ? `Repeat inside the repeat on line ${block.line}: nested repeats are not supported. Write the inner repeat out step by step, or end the first block with a blank line.`
-            : `Two repeat counts in a row (line ${block.line} and this one): keep one.`,
-        );
-        block.steps = Math.max(1, block.steps); // reported once
-        continue;
-      }
-      const reps = Number(repeat[2]);
-      if (reps < 1) issue('error', 'The repeat count must be at least 1.');
-      if (i > 0 && lines[i - 1]!.trim()) issue('warning', 'Put a blank line before a repeat block.');
-      block = { reps: Math.max(1, reps), line, text: raw, steps: 0, indent: null };
+      block = repeatLine(Number(repeat[2]), block, { line, raw, afterText: i > 0 && !!lines[i - 1]!.trim() }, issue);
       continue;
     }
-
     // A section header (or a free-text line). It ends an open repeat block.
     if (block && block.steps > 0) issue('warning', 'Put a blank line after a repeat block.');
-    closeBlock();
+    block = closeBlock(block);
   }
-  closeBlock();
+  closeBlock(block);
 
-  if (steps === 0 && errors.length === 0) {
-    warnings.push({
-      line: 0,
-      text: '',
-      message: 'No step lines (`- 10m 75%`): Intervals.icu stores this as text only, without structure or planned load.',
-    });
-  }
+  if (steps === 0 && errors.length === 0) warnings.push({ ...TEXT_ONLY });
   return {
     ok: errors.length === 0,
     steps,
