@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { ConfigError, isLoopback, loadConfig, type Config } from './config.js';
+import { ConfigError, isLoopback, loadConfig, withoutServerSettings, type Config } from './config.js';
 
 const KEY = 'zzz-config-secret-key';
 const base = { INTERVALS_API_KEY: KEY };
@@ -517,5 +517,13 @@ describe('limits in front of Intervals.icu', () => {
     ['INTERVALS_GZIP', 'maybe'],
   ])('refuses %s=%s, naming the variable', (name, value) => {
     expect(configError({ ...base, [name]: value })).toMatch(new RegExp(`^invalid configuration: ${name} `));
+  });
+
+});
+
+describe('INTERVALS_CREDENTIALS under stdio', () => {
+  it('a stdio start ignores the multi-person settings of a homelab .env (one local user, one key)', () => {
+    const env = withoutServerSettings({ ...base, INTERVALS_CREDENTIALS: 'per-user', USERS_FILE: '/run/people/users.yaml', USERS_FILE_POLL_MS: '500' });
+    expect(loadConfig(env).credentials).toEqual({ mode: 'single' });
   });
 });

@@ -355,11 +355,12 @@ export async function loadConfigFromProcess(transport: 'http' | 'stdio' = 'http'
 }
 
 /**
- * Settings of the HTTP listener and its authentication. A stdio server has neither, so it ignores
+ * Settings of the HTTP listener, its authentication and the per-person credentials that rest on it.
+ * A stdio server has none of these (one local user, one key), so it ignores
  * them (a homelab `.env` in the working directory must not stop a local stdio start).
  */
 export const SERVER_ONLY_VARIABLE =
-  /^(HOST|PORT|HTTP_\w+|SHUTDOWN_DRAIN_MS|READINESS_CACHE_MS|ALLOWED_(HOSTS|ORIGINS|EMAILS)|AUTH_MODE|ALLOW_UNAUTHENTICATED|POMERIUM_\w+)$/;
+  /^(HOST|PORT|HTTP_\w+|SHUTDOWN_DRAIN_MS|READINESS_CACHE_MS|ALLOWED_(HOSTS|ORIGINS|EMAILS)|AUTH_MODE|ALLOW_UNAUTHENTICATED|POMERIUM_\w+|INTERVALS_CREDENTIALS|USERS_FILE\w*)$/;
 
 export function withoutServerSettings(env: Record<string, string | undefined>): Record<string, string | undefined> {
   return Object.fromEntries(Object.entries(env).filter(([k]) => !SERVER_ONLY_VARIABLE.test(k)));
