@@ -6,9 +6,9 @@
  */
 import { mkdirSync } from 'node:fs';
 import { join, resolve } from 'node:path';
-import { buildViews } from '../views/build.js';
-import { shoot, ViewKit, type ThemeName, type ToolCallResult } from '../test/browser/kit.js';
+import { shoot, type ThemeName, type ToolCallResult, ViewKit } from '../test/browser/kit.js';
 import { startStack } from '../test/support/harness.js';
+import { buildViews } from '../views/build.js';
 
 interface Shot {
   file: string;
@@ -22,10 +22,24 @@ interface Shot {
 export const SHOTS: Shot[] = [
   { file: 'form-light.png', tool: 'get_fitness', uri: 'ui://intervals/form.html', args: {}, theme: 'light', width: 720 },
   { file: 'form-dark-375.png', tool: 'get_fitness', uri: 'ui://intervals/form.html', args: {}, theme: 'dark', width: 375 },
-  { file: 'week-light.png', tool: 'get_weekly_review', uri: 'ui://intervals/week.html', args: { weeks: 2, project_to: '2027-01-05' }, theme: 'light', width: 720 },
+  {
+    file: 'week-light.png',
+    tool: 'get_weekly_review',
+    uri: 'ui://intervals/week.html',
+    args: { weeks: 2, project_to: '2027-01-05' },
+    theme: 'light',
+    width: 720,
+  },
   { file: 'week-dark-375.png', tool: 'get_weekly_review', uri: 'ui://intervals/week.html', args: { weeks: 2 }, theme: 'dark', width: 375 },
   { file: 'curves-light.png', tool: 'get_curves', uri: 'ui://intervals/curves.html', args: {}, theme: 'light', width: 720 },
-  { file: 'curves-pace-dark-375.png', tool: 'get_curves', uri: 'ui://intervals/curves.html', args: { kind: 'pace' }, theme: 'dark', width: 375 },
+  {
+    file: 'curves-pace-dark-375.png',
+    tool: 'get_curves',
+    uri: 'ui://intervals/curves.html',
+    args: { kind: 'pace' },
+    theme: 'dark',
+    width: 375,
+  },
 ];
 
 const outDir = resolve(process.argv[2] ?? 'docs/screenshots');

@@ -6,7 +6,7 @@
  *
  *   npx tsx views/build.ts [outDir]
  */
-import { mkdirSync, readFileSync, renameSync, writeFileSync, existsSync } from 'node:fs';
+import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
@@ -100,5 +100,6 @@ export async function buildViews(outDir = DEFAULT_OUT_DIR): Promise<BuiltView[]>
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
   const built = await buildViews(process.argv[2] ? resolve(process.argv[2]) : DEFAULT_OUT_DIR);
-  for (const b of built) console.log(`${b.name}.html  ${(b.bytes / 1024).toFixed(1)} kB  (${(b.gzipBytes / 1024).toFixed(1)} kB gzip)  ${b.file}`);
+  for (const b of built)
+    console.log(`${b.name}.html  ${(b.bytes / 1024).toFixed(1)} kB  (${(b.gzipBytes / 1024).toFixed(1)} kB gzip)  ${b.file}`);
 }

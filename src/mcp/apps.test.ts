@@ -10,9 +10,9 @@ import { RESOURCE_MIME_TYPE } from '@modelcontextprotocol/ext-apps/server';
 import type { Tool } from '@modelcontextprotocol/sdk/types.js';
 import { getEncoding } from 'js-tiktoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from '../../test/support/harness.js';
-import { buildViews, VIEW_CSP, type BuiltView } from '../../views/build.js';
-import { zoneOf, ZONES } from '../../views/src/shared/zones.js';
+import { type Stack, startStack } from '../../test/support/harness.js';
+import { type BuiltView, buildViews, VIEW_CSP } from '../../views/build.js';
+import { ZONES, zoneOf } from '../../views/src/shared/zones.js';
 import { ConfigError, loadConfig } from '../config.js';
 import { formZone } from '../domain/fitness.js';
 import { APP_VIEWS, appToolMeta } from './apps.js';
@@ -98,7 +98,12 @@ describe('MCP surface', () => {
       if (uri) expect(t._meta, t.name).toEqual({ ui: { resourceUri: uri } });
       else expect(t._meta, t.name).toBeUndefined();
     }
-    expect(tools.filter((t) => t._meta).map((t) => t.name).sort()).toEqual(Object.keys(BOUND).sort());
+    expect(
+      tools
+        .filter((t) => t._meta)
+        .map((t) => t.name)
+        .sort(),
+    ).toEqual(Object.keys(BOUND).sort());
   });
 
   it('resources/read serves the built HTML with an empty CSP allowlist', async () => {
@@ -122,7 +127,9 @@ describe('MCP surface', () => {
     expect(without.some((t) => t._meta)).toBe(false);
     const strip = (ts: Tool[]) => ts.map(({ _meta: _m, ...rest }) => rest);
     expect(strip(withApps)).toEqual(without);
-    console.log(`tools/list: ${tokens({ tools: without })} tokens without apps, ${tokens({ tools: withApps })} with (_meta adds ${tokens({ tools: withApps }) - tokens({ tools: without })})`);
+    console.log(
+      `tools/list: ${tokens({ tools: without })} tokens without apps, ${tokens({ tools: withApps })} with (_meta adds ${tokens({ tools: withApps }) - tokens({ tools: without })})`,
+    );
     const { resources: onResources } = await on.client.listResources();
     const ui = onResources.filter((r) => r.uri.startsWith('ui://'));
     console.log(`resources/list: the three views add ${tokens(ui)} tokens`);

@@ -34,14 +34,16 @@ export const APP_VIEWS: readonly AppView[] = [
     tool: 'get_fitness',
     uri: 'ui://intervals/form.html',
     title: 'Form chart',
-    description: 'Fitness, fatigue and form per day with the form zones, daily load, and the projection from planned workouts (get_fitness).',
+    description:
+      'Fitness, fatigue and form per day with the form zones, daily load, and the projection from planned workouts (get_fitness).',
   },
   {
     view: 'week',
     tool: 'get_weekly_review',
     uri: 'ui://intervals/week.html',
     title: 'Week board',
-    description: 'Per week: planned vs done workouts, load and time per sport, fitness and form at week end, the projection (get_weekly_review).',
+    description:
+      'Per week: planned vs done workouts, load and time per sport, fitness and form at week end, the projection (get_weekly_review).',
   },
   {
     view: 'curves',

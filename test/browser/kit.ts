@@ -11,7 +11,7 @@ import type { AddressInfo } from 'node:net';
 import { dirname, join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import * as esbuild from 'esbuild';
-import { chromium, type Browser, type Frame, type Page } from 'playwright-core';
+import { type Browser, chromium, type Frame, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
 export const CHROMIUM_ARGS = [
@@ -151,16 +151,13 @@ export class ViewKit {
       return o.callTool(name, args);
     });
     await page.goto(HOST_URL);
-    const mounted = page.evaluate(
-      (m) => (globalThis as unknown as { mount(x: unknown): Promise<void> }).mount(m),
-      {
-        html: o.html,
-        toolName: o.toolName,
-        args: o.args,
-        result: o.result,
-        hostContext: hostContext(o.theme, o.width),
-      },
-    );
+    const mounted = page.evaluate((m) => (globalThis as unknown as { mount(x: unknown): Promise<void> }).mount(m), {
+      html: o.html,
+      toolName: o.toolName,
+      args: o.args,
+      result: o.result,
+      hostContext: hostContext(o.theme, o.width),
+    });
     // A view that never completes the handshake is reported (errors), not waited on forever.
     let timer: NodeJS.Timeout | undefined;
     const initialized = await Promise.race([
@@ -217,7 +214,9 @@ export async function setTheme(r: Rendered, theme: ThemeName, width: number): Pr
 export async function settled(r: Rendered): Promise<void> {
   await r.frame.waitForSelector('#app > :not(.status), #app > p.status[role]', { timeout: 10_000 });
   const want = await r.frame.evaluate<number>('Math.ceil(document.documentElement.getBoundingClientRect().height)');
-  await r.page.waitForFunction(`Math.abs(document.querySelector('iframe').getBoundingClientRect().height - ${want}) <= 1`, undefined, { timeout: 10_000 });
+  await r.page.waitForFunction(`Math.abs(document.querySelector('iframe').getBoundingClientRect().height - ${want}) <= 1`, undefined, {
+    timeout: 10_000,
+  });
   await r.frame.evaluate('new Promise((done) => requestAnimationFrame(() => requestAnimationFrame(done)))');
 }
 

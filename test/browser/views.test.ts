@@ -10,8 +10,8 @@ import { existsSync } from 'node:fs';
 import type { Frame } from 'playwright-core';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { buildViews } from '../../views/build.js';
-import { startStack, type Stack } from '../support/harness.js';
-import { CHROMIUM_PATH, setTheme, settled, ViewKit, type Rendered, type ThemeName, type ToolCallResult } from './kit.js';
+import { type Stack, startStack } from '../support/harness.js';
+import { CHROMIUM_PATH, type Rendered, setTheme, settled, type ThemeName, type ToolCallResult, ViewKit } from './kit.js';
 
 type Values = (number | null)[];
 interface Fitness {
@@ -21,7 +21,11 @@ interface Fitness {
 }
 type Table = { columns: string[]; rows: unknown[][] };
 
-const VIEWS = { get_fitness: 'ui://intervals/form.html', get_weekly_review: 'ui://intervals/week.html', get_curves: 'ui://intervals/curves.html' } as const;
+const VIEWS = {
+  get_fitness: 'ui://intervals/form.html',
+  get_weekly_review: 'ui://intervals/week.html',
+  get_curves: 'ui://intervals/curves.html',
+} as const;
 type ToolName = keyof typeof VIEWS;
 
 let stack: Stack;
@@ -70,7 +74,10 @@ const vertices = (d: string | null) => (d?.match(/[ML]/g) ?? []).length;
 /** A computed style property of the first match (evaluated in the frame; this file has no DOM types). */
 type Styles = { getComputedStyle(e: unknown): Record<string, string> };
 const style = (f: Frame, sel: string, prop: string) =>
-  f.locator(sel).first().evaluate((e, p) => (globalThis as unknown as Styles).getComputedStyle(e)[p]!, prop);
+  f
+    .locator(sel)
+    .first()
+    .evaluate((e, p) => (globalThis as unknown as Styles).getComputedStyle(e)[p]!, prop);
 const dash = (f: Frame, sel: string) => style(f, sel, 'strokeDasharray');
 const js = <T>(f: Frame, expr: string) => f.evaluate<T>(expr);
 const nonNull = (v: Values) => v.filter((x) => x !== null).length;
@@ -81,7 +88,8 @@ const rows = (t: Table) => t.rows.map((r) => Object.fromEntries(t.columns.map((c
 
 async function noOverflow(f: Frame, width: number) {
   expect(await js<number>(f, 'document.documentElement.scrollWidth')).toBeLessThanOrEqual(width);
-  for (const w of await f.locator('svg').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right))) expect(w).toBeLessThanOrEqual(width);
+  for (const w of await f.locator('svg').evaluateAll((els) => els.map((e) => e.getBoundingClientRect().right)))
+    expect(w).toBeLessThanOrEqual(width);
 }
 
 describe('form chart (get_fitness)', () => {
@@ -105,7 +113,11 @@ describe('form chart (get_fitness)', () => {
 
     // Zone bands: the zones the form values fall in are all shaded, under the tool's names.
     const zones = await attr(f, 'rect.zone', 'data-zone');
-    const seen = new Set(d.form.filter((v): v is number => v !== null).map((v) => (v > 25 ? 'transition' : v > 5 ? 'fresh' : v >= -10 ? 'grey zone' : v >= -30 ? 'optimal' : 'high risk')));
+    const seen = new Set(
+      d.form
+        .filter((v): v is number => v !== null)
+        .map((v) => (v > 25 ? 'transition' : v > 5 ? 'fresh' : v >= -10 ? 'grey zone' : v >= -30 ? 'optimal' : 'high risk')),
+    );
     for (const z of seen) expect(zones).toContain(z);
 
     // Dates: the range in the header, month labels at the first of each month in the data.
@@ -147,7 +159,10 @@ describe('form chart (get_fitness)', () => {
   });
 
   it('shows a tool error as text', async () => {
-    const { r, f } = await show('get_fitness', {}, 'light', 500, { content: [{ type: 'text', text: 'oldest (2026-12-01) is after newest' }], isError: true });
+    const { r, f } = await show('get_fitness', {}, 'light', 500, {
+      content: [{ type: 'text', text: 'oldest (2026-12-01) is after newest' }],
+      isError: true,
+    });
     expect(await f.locator('p.status').textContent()).toBe('oldest (2026-12-01) is after newest');
     expect(await f.locator('svg').count()).toBe(0);
     clean(r);
@@ -238,7 +253,11 @@ describe('curves (get_curves)', () => {
     for (const t of await texts(f, 'text.ylabel')) expect(t).toMatch(/^\d+:\d\d$/);
     // Faster is higher: the smallest pace has the smallest y.
     const ys = (await f.locator('circle.pt.a').evaluateAll((els) => els.map((e) => Number(e.getAttribute('cy'))))) as number[];
-    const secs = curve.map((c) => String(c.a).split(':').reduce((a, x) => a * 60 + Number(x), 0));
+    const secs = curve.map((c) =>
+      String(c.a)
+        .split(':')
+        .reduce((a, x) => a * 60 + Number(x), 0),
+    );
     expect(ys.indexOf(Math.min(...ys))).toBe(secs.indexOf(Math.min(...secs)));
     await noOverflow(f, 375);
     clean(r);
@@ -250,7 +269,15 @@ describe('the test host itself', () => {
     const canary =
       '<!doctype html><main id="app"></main><img src="http://cdn.example.test/x.png">' +
       '<script>fetch("https://fonts.example.test/f.woff2").catch(() => {})</script>';
-    const r = await kit.render({ html: canary, toolName: 'canary', args: {}, result: { content: [] }, theme: 'light', width: 400, handshakeMs: 1500 });
+    const r = await kit.render({
+      html: canary,
+      toolName: 'canary',
+      args: {},
+      result: { content: [] },
+      theme: 'light',
+      width: 400,
+      handshakeMs: 1500,
+    });
     open.push(r);
     await expect.poll(() => r.requests.length).toBe(2);
     expect(r.requests.sort()).toEqual(['CONNECT fonts.example.test:443', 'http://cdn.example.test/x.png']);

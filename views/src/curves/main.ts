@@ -5,7 +5,7 @@
  */
 import { startView, type ViewContext } from '../shared/app.js';
 import { clockSecs, dateRange, durationSecs, isNum, mss, num, signed, str } from '../shared/format.js';
-import { h, linePath, linear, log, niceAxis, s } from '../shared/svg.js';
+import { h, linear, linePath, log, niceAxis, s } from '../shared/svg.js';
 
 interface Curves {
   sport: string;
@@ -29,7 +29,7 @@ interface Row {
 
 function parse(sc: unknown): Curves {
   const c = sc as Curves;
-  if (!c || !c.curve || !Array.isArray(c.curve.rows) || !Array.isArray(c.curve.columns)) throw new Error('no curve');
+  if (!c?.curve || !Array.isArray(c.curve.rows) || !Array.isArray(c.curve.columns)) throw new Error('no curve');
   return c;
 }
 
@@ -45,7 +45,15 @@ function rowsOf(c: Curves, pace: boolean): Row[] {
       const rawX = r[ix];
       const x = pace ? (isNum(rawX) ? rawX : Number.NaN) : (durationSecs(str(rawX)) ?? Number.NaN);
       const label = pace ? distLabel(x) : str(rawX);
-      return { x, label, a: value(r[ia]), b: value(r[ib]), delta: isNum(r[id]) ? (r[id] as number) : null, pct: isNum(r[ip]) ? (r[ip] as number) : null, id: (r[iid] as string | null) ?? null };
+      return {
+        x,
+        label,
+        a: value(r[ia]),
+        b: value(r[ib]),
+        delta: isNum(r[id]) ? (r[id] as number) : null,
+        pct: isNum(r[ip]) ? (r[ip] as number) : null,
+        id: (r[iid] as string | null) ?? null,
+      };
     })
     .filter((r) => Number.isFinite(r.x) && r.x > 0);
 }
@@ -93,11 +101,22 @@ function render(root: HTMLElement, c: Curves, ctx: ViewContext): void {
   // Pace ticks on whole clock steps (0:10, 0:15, 0:30, 1:00…) rather than decimal ones.
   const paceStep = [5, 10, 15, 20, 30, 60, 120, 300].find((st) => st >= (hi - lo) / 4) ?? 600;
   const ax = niceAxis(vals.length ? lo : 0, vals.length ? hi : 1, 4);
-  const [v0, v1] = !vals.length ? [0, 1] : pace ? [Math.floor(lo / paceStep) * paceStep, Math.ceil(hi / paceStep) * paceStep] : [ax.lo, ax.hi];
+  const [v0, v1] = !vals.length
+    ? [0, 1]
+    : pace
+      ? [Math.floor(lo / paceStep) * paceStep, Math.ceil(hi / paceStep) * paceStep]
+      : [ax.lo, ax.hi];
   const yTicks = pace ? Array.from({ length: Math.round((v1 - v0) / paceStep) + 1 }, (_, i) => v0 + i * paceStep) : ax.ticks;
   // Pace: faster (fewer seconds) is higher up, like the other metrics.
   const y = pace ? linear(v0, v1, top, bottom) : linear(v0, v1, bottom, top);
-  const svg = s('svg', { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: 'img', tabindex: 0, 'aria-label': `${TITLES[kind]}, ${c.sport}: a ${c.a} vs b ${c.b}` });
+  const svg = s('svg', {
+    width: W,
+    height: H,
+    viewBox: `0 0 ${W} ${H}`,
+    role: 'img',
+    tabindex: 0,
+    'aria-label': `${TITLES[kind]}, ${c.sport}: a ${c.a} vs b ${c.b}`,
+  });
   for (const t of yTicks) {
     svg.append(s('line', { class: 'grid', x1: left, x2: right, y1: y(t), y2: y(t) }));
     svg.append(s('text', { class: 'ylabel', x: left - 4, y: y(t) + 4, 'text-anchor': 'end' }, pace ? mss(t) : num(t)));
@@ -117,7 +136,13 @@ function render(root: HTMLElement, c: Curves, ctx: ViewContext): void {
     for (const r of rows) {
       if (r[key] === null) continue;
       const tip = `${r.label}: ${key} ${fmt(r[key])}${key === 'a' && r.id ? ` (best: ${r.id})` : ''}`;
-      svg.append(s('circle', { class: `pt ${key}`, cx: x(r.x), cy: y(r[key]!), r: key === 'a' ? 3.5 : 3, fill: `var(--${key})`, 'data-x': r.x }, s('title', {}, tip)));
+      svg.append(
+        s(
+          'circle',
+          { class: `pt ${key}`, cx: x(r.x), cy: y(r[key]!), r: key === 'a' ? 3.5 : 3, fill: `var(--${key})`, 'data-x': r.x },
+          s('title', {}, tip),
+        ),
+      );
     }
   }
   const cursor = s('line', { class: 'cursor', x1: 0, x2: 0, y1: top, y2: bottom, visibility: 'hidden' });
@@ -148,7 +173,9 @@ function render(root: HTMLElement, c: Curves, ctx: ViewContext): void {
   if (rows.length) select(sel, false);
 
   const table = h('table', { class: 'points' });
-  table.append(h('thead', {}, h('tr', {}, ...[pace ? 'Distance' : 'Duration', 'a', 'b', 'Δ', 'Δ %', 'Best (a)'].map((t) => h('th', {}, t)))));
+  table.append(
+    h('thead', {}, h('tr', {}, ...[pace ? 'Distance' : 'Duration', 'a', 'b', 'Δ', 'Δ %', 'Best (a)'].map((t) => h('th', {}, t)))),
+  );
   const body = h('tbody');
   for (const r of rows) {
     body.append(
@@ -174,7 +201,11 @@ function switcher(current: Kind, ctx: ViewContext): HTMLElement {
   const bar = h('div', { class: 'row switch', role: 'group', 'aria-label': 'Metric', style: 'margin:6px 0' });
   const status = h('span', { class: 'sub' });
   for (const kind of ['power', 'hr', 'pace'] as const) {
-    const b = h('button', { type: 'button', 'aria-pressed': String(kind === current), 'data-kind': kind }, { power: 'Power', hr: 'HR', pace: 'Pace' }[kind]);
+    const b = h(
+      'button',
+      { type: 'button', 'aria-pressed': String(kind === current), 'data-kind': kind },
+      { power: 'Power', hr: 'HR', pace: 'Pace' }[kind],
+    );
     b.addEventListener('click', async () => {
       if (kind === current) return;
       const args: Record<string, unknown> = { ...ctx.args, kind };

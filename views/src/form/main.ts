@@ -4,7 +4,7 @@
  * and a readout per day under the pointer (or arrow keys).
  */
 import { startView } from '../shared/app.js';
-import { addDays, daysBetween, isNum, monthName, shortDate, dateRange, num, signed, weekday } from '../shared/format.js';
+import { addDays, dateRange, daysBetween, isNum, monthName, num, shortDate, signed, weekday } from '../shared/format.js';
 import { h, linear, linePath, niceAxis, s } from '../shared/svg.js';
 import { ZONES, zoneClass, zoneOf } from '../shared/zones.js';
 
@@ -47,7 +47,11 @@ function render(root: HTMLElement, f: Fitness): void {
   const c = f.current;
   root.append(
     h('h1', {}, 'Fitness and form'),
-    h('p', { class: 'sub', 'data-range': `${d.from}..${d.to}` }, dateRange(d.from, d.to) + (f.projected_from ? ` · projected from ${shortDate(f.projected_from)}` : '')),
+    h(
+      'p',
+      { class: 'sub', 'data-range': `${d.from}..${d.to}` },
+      dateRange(d.from, d.to) + (f.projected_from ? ` · projected from ${shortDate(f.projected_from)}` : ''),
+    ),
   );
   if (c) {
     const ch = f.change_7d;
@@ -117,12 +121,17 @@ function render(root: HTMLElement, f: Fitness): void {
     if (hi <= lo) continue;
     const y0 = yB(hi);
     const y1 = yB(lo);
-    svg.append(s('rect', { class: `zone ${zoneClass(z.name)}`, 'data-zone': z.name, x: left, y: y0, width: right - left, height: y1 - y0 }));
+    svg.append(
+      s('rect', { class: `zone ${zoneClass(z.name)}`, 'data-zone': z.name, x: left, y: y0, width: right - left, height: y1 - y0 }),
+    );
     if (y1 - y0 >= 12) svg.append(s('text', { class: 'zone-label', x: right - 4, y: y0 + 11, 'text-anchor': 'end' }, z.name));
   }
 
   // Grid and y labels.
-  for (const [y, ax] of [[yA, axA], [yB, axB]] as const) {
+  for (const [y, ax] of [
+    [yA, axA],
+    [yB, axB],
+  ] as const) {
     for (const t of ax.ticks) {
       svg.append(s('line', { class: 'grid', x1: left, x2: right, y1: y(t), y2: y(t) }));
       svg.append(s('text', { class: 'ylabel', x: left - 4, y: y(t) + 4, 'text-anchor': 'end' }, num(t)));

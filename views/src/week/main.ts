@@ -4,7 +4,7 @@
  * `project_to` drawn dashed when the answer has one.
  */
 import { startView } from '../shared/app.js';
-import { addDays, dateRange, isNum, isoWeek, num, rowsOf, shortDate, str, weekday, daysBetween, type Table } from '../shared/format.js';
+import { addDays, dateRange, daysBetween, isNum, isoWeek, num, rowsOf, shortDate, str, type Table, weekday } from '../shared/format.js';
 import { h, linear, linePath, niceAxis, s } from '../shared/svg.js';
 import { ZONES, zoneClass } from '../shared/zones.js';
 
@@ -39,11 +39,16 @@ function render(root: HTMLElement, r: Review): void {
 
   const c = r.compliance;
   if (c) {
-    const chips = STATUSES.filter((st) => isNum(c[st]) && c[st]! > 0).map((st) => h('span', { class: `chip st-${st}`, 'data-status': st }, `${c[st]} ${st}`));
+    const chips = STATUSES.filter((st) => isNum(c[st]) && c[st]! > 0).map((st) =>
+      h('span', { class: `chip st-${st}`, 'data-status': st }, `${c[st]} ${st}`),
+    );
     const pct = isNum(c.done_pct) ? `${c.done_pct}% of due workouts done` : '';
     const load = isNum(c.planned_load) && c.planned_load > 0 ? `load ${num(c.done_load ?? 0)} of ${num(c.planned_load)} planned` : '';
     const extra = isNum(c.extra_load) && c.extra_load > 0 ? `+ ${num(c.extra_load)} extra` : '';
-    root.append(h('div', { class: 'row summary' }, ...chips), h('p', { class: 'sub' }, [pct, [load, extra].filter(Boolean).join(' ')].filter(Boolean).join(' · ')));
+    root.append(
+      h('div', { class: 'row summary' }, ...chips),
+      h('p', { class: 'sub' }, [pct, [load, extra].filter(Boolean).join(' ')].filter(Boolean).join(' · ')),
+    );
   }
 
   const sports = rowsOf(r.sports);
@@ -91,7 +96,10 @@ function render(root: HTMLElement, r: Review): void {
       const ul = h('ul', { class: 'plan' });
       for (const p of wp) {
         const st = str(p.status);
-        const planned = isNum(p.plan_load) || p.plan_time ? `plan ${[p.plan_time, isNum(p.plan_load) ? `load ${p.plan_load}` : ''].filter(Boolean).join(', ')}` : '';
+        const planned =
+          isNum(p.plan_load) || p.plan_time
+            ? `plan ${[p.plan_time, isNum(p.plan_load) ? `load ${p.plan_load}` : ''].filter(Boolean).join(', ')}`
+            : '';
         const done = isNum(p.load) || p.time ? `done ${[p.time, isNum(p.load) ? `load ${p.load}` : ''].filter(Boolean).join(', ')}` : '';
         const date = str(p.date);
         ul.append(
@@ -146,26 +154,56 @@ function projection(p: NonNullable<Review['projection']>, width: number): HTMLEl
   const ax = niceAxis(Math.min(-10, ...vals), Math.max(10, ...vals), 4);
   const [y0, y1] = [ax.lo, ax.hi];
   const y = linear(y0, y1, bottom, top);
-  const svg = s('svg', { width: W, height: H, viewBox: `0 0 ${W} ${H}`, role: 'img', 'aria-label': `Projected fitness and form to ${p.end.date}` });
+  const svg = s('svg', {
+    width: W,
+    height: H,
+    viewBox: `0 0 ${W} ${H}`,
+    role: 'img',
+    'aria-label': `Projected fitness and form to ${p.end.date}`,
+  });
   for (const z of ZONES) {
     const lo = Math.max(z.min, y0);
     const hi = Math.min(z.max, y1);
-    if (hi > lo) svg.append(s('rect', { class: `zone ${zoneClass(z.name)}`, 'data-zone': z.name, x: left, y: y(hi), width: right - left, height: y(lo) - y(hi), opacity: 0.7 }));
+    if (hi > lo)
+      svg.append(
+        s('rect', {
+          class: `zone ${zoneClass(z.name)}`,
+          'data-zone': z.name,
+          x: left,
+          y: y(hi),
+          width: right - left,
+          height: y(lo) - y(hi),
+          opacity: 0.7,
+        }),
+      );
   }
   for (const t of ax.ticks) {
     svg.append(s('line', { class: 'grid', x1: left, x2: right, y1: y(t), y2: y(t) }));
     svg.append(s('text', { x: left - 4, y: y(t) + 4, 'text-anchor': 'end' }, num(t)));
   }
-  for (const [cls, key] of [['ctl', 'ctl'], ['form', 'form']] as const) {
+  for (const [cls, key] of [
+    ['ctl', 'ctl'],
+    ['form', 'form'],
+  ] as const) {
     const path = linePath(pts.map(([d, v]) => [xOf(d), y(v[key])] as const));
     svg.append(s('path', { class: `line ${cls} proj`, d: path.d, 'data-points': path.n }));
   }
-  for (const [d, v] of pts) if (v.load) svg.append(s('circle', { class: 'planned', cx: xOf(d), cy: y(v.ctl), r: 3, fill: 'var(--ctl)', 'data-date': d }, s('title', {}, `${d}: planned load ${v.load}`)));
+  for (const [d, v] of pts)
+    if (v.load)
+      svg.append(
+        s(
+          'circle',
+          { class: 'planned', cx: xOf(d), cy: y(v.ctl), r: 3, fill: 'var(--ctl)', 'data-date': d },
+          s('title', {}, `${d}: planned load ${v.load}`),
+        ),
+      );
   // Date labels: start, the first of each month, end; each needs ~44 px, so crowded ones are skipped.
   const labels: { d: string; at: number; anchor: string }[] = [{ d: p.start.date, at: left, anchor: 'start' }];
-  for (let d = addDays(p.start.date, 1); d < p.end.date; d = addDays(d, 1)) if (d.endsWith('-01')) labels.push({ d, at: xOf(d), anchor: 'middle' });
+  for (let d = addDays(p.start.date, 1); d < p.end.date; d = addDays(d, 1))
+    if (d.endsWith('-01')) labels.push({ d, at: xOf(d), anchor: 'middle' });
   labels.push({ d: p.end.date, at: right, anchor: 'end' });
-  const span = (l: (typeof labels)[number]): [number, number] => (l.anchor === 'start' ? [l.at, l.at + 44] : l.anchor === 'end' ? [l.at - 44, l.at] : [l.at - 22, l.at + 22]);
+  const span = (l: (typeof labels)[number]): [number, number] =>
+    l.anchor === 'start' ? [l.at, l.at + 44] : l.anchor === 'end' ? [l.at - 44, l.at] : [l.at - 22, l.at + 22];
   let lastEnd = Number.NEGATIVE_INFINITY;
   labels.forEach((l, i) => {
     const [a, b] = span(l);
