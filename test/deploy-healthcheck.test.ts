@@ -9,9 +9,9 @@ import { readFileSync } from 'node:fs';
 import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from './support/harness.js';
+import { parse } from 'yaml';
+import { type Stack, startStack } from './support/harness.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const compose = parse(readFileSync(`${ROOT}docker-compose.yml`, 'utf8')) as {
@@ -22,7 +22,10 @@ const dockerfile = readFileSync(`${ROOT}Dockerfile`, 'utf8');
 /** ["CMD", argv...] from compose, with `$$` turned back into `$`. */
 const composeProbe = (compose.services['intervals-mcp']?.healthcheck?.test ?? []).map((a) => a.replaceAll('$$', '$'));
 /** "CMD" + the exec-form JSON array after HEALTHCHECK … CMD in the Dockerfile. */
-const dockerfileProbe = ['CMD', ...(JSON.parse(/^HEALTHCHECK\b[^\n]*(?:\\\n[^\n]*)*?\bCMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[])];
+const dockerfileProbe = [
+  'CMD',
+  ...(JSON.parse(/^HEALTHCHECK\b[^\n]*(?:\\\n[^\n]*)*?\bCMD (\[.*\])$/m.exec(dockerfile)?.[1] ?? '[]') as string[]),
+];
 
 function probe(argv: string[], port: number): Promise<number> {
   return new Promise((resolve) => {

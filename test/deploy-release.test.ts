@@ -7,13 +7,14 @@
  */
 import { existsSync, readFileSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const read = (p: string) => readFileSync(ROOT + p, 'utf8');
 const pkg = JSON.parse(read('package.json')) as { version: string; license: string };
 
+// biome-ignore lint/suspicious/noExplicitAny: parsed YAML of arbitrary shape, probed key by key
 type Obj = Record<string, any>;
 interface Step {
   uses?: string;
@@ -62,7 +63,11 @@ describe('.github/workflows/release.yml', () => {
     expect(meta).toBeDefined();
     expect(String(meta.with?.images)).toMatch(/ghcr\.io|env\.IMAGE/);
     expect(allSteps.some((s) => s.run?.includes('IMAGE=ghcr.io/'))).toBe(true);
-    expect(String(meta.with?.tags).split('\n').map((l) => l.trim())).toEqual(expect.arrayContaining(['type=semver,pattern={{version}}']));
+    expect(
+      String(meta.with?.tags)
+        .split('\n')
+        .map((l) => l.trim()),
+    ).toEqual(expect.arrayContaining(['type=semver,pattern={{version}}']));
     expect(build.with?.tags).toBe(`\${{ steps.${meta.id}.outputs.tags }}`);
     expect(build.with?.labels).toBe(`\${{ steps.${meta.id}.outputs.labels }}`);
     const [, imageJob] = jobUsing('docker/build-push-action')!;
@@ -88,7 +93,7 @@ describe('.github/workflows/release.yml', () => {
       expect(runs).toContain("require('./package.json').version");
       expect(runs).toContain('GITHUB_REF_NAME#v');
     }
-    expect(existsSync(ROOT + '.ci/run')).toBe(true);
+    expect(existsSync(`${ROOT}.ci/run`)).toBe(true);
   });
 
   it('pins every action to a version, never a branch', () => {
@@ -104,11 +109,14 @@ describe('.github/workflows/release.yml', () => {
 
 describe('.github/dependabot.yml', () => {
   it('updates the Dockerfile base digest, the actions and npm', () => {
-    const config = parse(read('.github/dependabot.yml')) as { version: number; updates: Array<{ 'package-ecosystem': string; directory: string }> };
+    const config = parse(read('.github/dependabot.yml')) as {
+      version: number;
+      updates: Array<{ 'package-ecosystem': string; directory: string }>;
+    };
     expect(config.version).toBe(2);
     const ecosystems = config.updates.map((u) => `${u['package-ecosystem']}:${u.directory}`);
     expect(ecosystems).toEqual(expect.arrayContaining(['docker:/', 'github-actions:/', 'npm:/']));
-    expect(existsSync(ROOT + 'Dockerfile')).toBe(true);
+    expect(existsSync(`${ROOT}Dockerfile`)).toBe(true);
   });
 });
 

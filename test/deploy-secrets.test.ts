@@ -23,8 +23,8 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import express from 'express';
 import { exportPKCS8, generateKeyPair, importPKCS8, SignJWT } from 'jose';
-import { parse } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { loadConfig } from '../src/config.js';
 import { createAuthMiddleware } from '../src/http/auth.js';
 import { createLogger } from '../src/logger.js';
@@ -42,7 +42,7 @@ const hasOpenssl = (() => {
 })();
 
 /** The first ```bash fence after `heading` (a full heading line) and before the next heading of any level. */
-export function bashBlockUnder(markdown: string, heading: string): string {
+function bashBlockUnder(markdown: string, heading: string): string {
   const lines = markdown.split('\n');
   const start = lines.findIndex((l) => l.trim() === heading);
   if (start < 0) throw new Error(`heading not found: ${heading}`);
@@ -60,7 +60,7 @@ export function bashBlockUnder(markdown: string, heading: string): string {
  * Pomerium's GetSharedKey: the value must have no leading/trailing whitespace (Go strings.TrimSpace)
  * and be standard base64. Returns the decoded bytes or throws with Pomerium's wording.
  */
-export function pomeriumSharedKey(raw: string): Buffer {
+function pomeriumSharedKey(raw: string): Buffer {
   if (raw === '') throw new Error('empty shared secret');
   if (raw.trim() !== raw) throw new Error('shared secret contains whitespace');
   if (!/^[A-Za-z0-9+/]*={0,2}$/.test(raw) || raw.length % 4 !== 0) throw new Error('illegal base64 data');
@@ -71,8 +71,7 @@ const compose = parse(read('docker-compose.yml')) as {
   services: Record<string, { secrets?: Array<string | { source: string }>; environment?: Record<string, string> }>;
   secrets: Record<string, { file: string }>;
 };
-const secretNames = (service: string) =>
-  (compose.services[service]?.secrets ?? []).map((s) => (typeof s === 'string' ? s : s.source));
+const secretNames = (service: string) => (compose.services[service]?.secrets ?? []).map((s) => (typeof s === 'string' ? s : s.source));
 /** secret name -> file name under ./secrets/ */
 const secretFile = (name: string) => compose.secrets[name]!.file.replace(/^\.\/secrets\//, '');
 const serverFiles = secretNames('intervals-mcp').map(secretFile);
@@ -144,7 +143,7 @@ async function serverAccepts(pubFile: string, apiKeyFile: string, privatePem: st
 }
 
 describe('pomeriumSharedKey (the check the documented files must pass)', () => {
-  it("accepts base64 of 32 bytes and refuses what `head -c32 /dev/urandom | base64 >` writes", () => {
+  it('accepts base64 of 32 bytes and refuses what `head -c32 /dev/urandom | base64 >` writes', () => {
     const b64 = Buffer.alloc(32, 7).toString('base64');
     expect(pomeriumSharedKey(b64)).toHaveLength(32);
     expect(() => pomeriumSharedKey(`${b64}\n`)).toThrow('shared secret contains whitespace');
@@ -157,7 +156,11 @@ describe('pomeriumSharedKey (the check the documented files must pass)', () => {
 describe('secret commands quoted elsewhere in the docs', () => {
   it('are the same lines the tested blocks run (troubleshooting, revocation, …)', () => {
     const tested = new Set(
-      documents.flatMap(({ file, heading }) => bashBlockUnder(read(file), heading).split('\n').map((l) => l.trim())),
+      documents.flatMap(({ file, heading }) =>
+        bashBlockUnder(read(file), heading)
+          .split('\n')
+          .map((l) => l.trim()),
+      ),
     );
     const quoted = ['README.md', 'pomerium/README.md', 'docs/homelab.md'].flatMap((f) =>
       [...read(f).matchAll(/head -c32 \/dev\/urandom[^`\n]*/g)].map((m) => ({ f, line: m[0].replaceAll('\\|', '|').trim() })),

@@ -6,14 +6,15 @@
  */
 import { existsSync, readFileSync, statSync } from 'node:fs';
 import { fileURLToPath } from 'node:url';
-import { parse } from 'yaml';
 import { describe, expect, it } from 'vitest';
+import { parse } from 'yaml';
 import { loadConfig } from '../src/config.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const read = (p: string) => readFileSync(ROOT + p, 'utf8');
 const readOptional = (p: string) => (existsSync(ROOT + p) ? read(p) : undefined);
 
+// biome-ignore lint/suspicious/noExplicitAny: parsed YAML of arbitrary shape, probed key by key
 type Obj = Record<string, any>;
 
 const composeText = read('docker-compose.yml');
@@ -128,9 +129,9 @@ function secretLookingValues(text: string): string[] {
   for (const m of text.matchAll(/[A-Za-z0-9+/_-]{32,}={0,2}/g)) {
     const s = m[0];
     const looksRandom = /[a-z]/.test(s) && /[A-Z]/.test(s) && /\d/.test(s) && !s.includes('/');
-    if (looksRandom) hits.push(s.slice(0, 6) + '…');
+    if (looksRandom) hits.push(`${s.slice(0, 6)}…`);
   }
-  for (const m of text.matchAll(/\b[0-9a-f]{32,}\b/gi)) hits.push(m[0].slice(0, 6) + '…');
+  for (const m of text.matchAll(/\b[0-9a-f]{32,}\b/gi)) hits.push(`${m[0].slice(0, 6)}…`);
   return hits;
 }
 
@@ -231,9 +232,7 @@ describe('docker-compose.yml: intervals-mcp', () => {
     expect(env.POMERIUM_AUDIENCE).toMatch(/^\$\{MCP_HOST[:}?]/);
     expect(env.POMERIUM_PUBLIC_KEY_FILE).toMatch(/^\/run\/secrets\//);
     expect(secretsOf(mcpService)).toContain(env.POMERIUM_PUBLIC_KEY_FILE!.replace('/run/secrets/', ''));
-    expect(env.ALLOWED_HOSTS!.split(',').map((h) => h.trim())).toEqual(
-      expect.arrayContaining(['intervals-mcp', '${MCP_HOST}']),
-    );
+    expect(env.ALLOWED_HOSTS!.split(',').map((h) => h.trim())).toEqual(expect.arrayContaining(['intervals-mcp', '${MCP_HOST}']));
     if (env.INTERVALS_API_KEY_FILE) {
       expect(secretsOf(mcpService)).toContain(env.INTERVALS_API_KEY_FILE.replace('/run/secrets/', ''));
     }
@@ -294,7 +293,7 @@ describe('docker-compose.yml: pomerium', () => {
     // would silently do nothing. The directory mount shows the container the current file.
     expect(volumes).toContain('./pomerium:/pomerium:ro');
     expect(volumes.some((v) => v.includes('config.yaml'))).toBe(false);
-    expect(existsSync(ROOT + 'pomerium/config.yaml')).toBe(true);
+    expect(existsSync(`${ROOT}pomerium/config.yaml`)).toBe(true);
     const data = volumes.find((v) => v.split(':')[1] === '/data');
     expect(data, 'a volume mounted at /data').toBeTruthy();
     expect(compose.volumes).toHaveProperty(data!.split(':')[0]!);
@@ -447,7 +446,8 @@ describe('Dockerfile', () => {
       const install = /^RUN npm ci\b.*$/m.exec(stages[0]!)?.[0] ?? '';
       expect(install, 'the build stage must skip install scripts').toMatch(/--ignore-scripts\b/);
     }
-    for (const line of final.match(/^RUN npm ci\b.*$/gm) ?? []) expect(line).toMatch(/--omit=dev\b.*--ignore-scripts|--ignore-scripts\b.*--omit=dev/);
+    for (const line of final.match(/^RUN npm ci\b.*$/gm) ?? [])
+      expect(line).toMatch(/--omit=dev\b.*--ignore-scripts|--ignore-scripts\b.*--omit=dev/);
   });
 
   it('carries OCI labels that match package.json', () => {
@@ -495,7 +495,13 @@ describe('Dockerfile', () => {
       .filter((t) => /^[\w.-]+(\/[\w.-]+)*$/.test(t) && (t.includes('/') || /\.(ts|mjs|js|json)$/.test(t)))
       .filter((t) => existsSync(ROOT + t));
     expect(paths.length).toBeGreaterThan(0);
-    const globToRe = (g: string) => new RegExp(`^${g.replace(/[.+^$()|[\]\\]/g, '\\$&').replace(/\*\*\//g, '(.*/)?').replace(/\*/g, '[^/]*')}(/|$)`);
+    const globToRe = (g: string) =>
+      new RegExp(
+        `^${g
+          .replace(/[.+^$()|[\]\\]/g, '\\$&')
+          .replace(/\*\*\//g, '(.*/)?')
+          .replace(/\*/g, '[^/]*')}(/|$)`,
+      );
     for (const p of paths) {
       for (const g of ignored) expect(globToRe(g).test(p), `${p} is excluded by .dockerignore "${g}"`).toBe(false);
     }
@@ -504,7 +510,7 @@ describe('Dockerfile', () => {
 
 describe('scripts/smoke.sh', () => {
   it('is executable and strict', () => {
-    expect(statSync(ROOT + 'scripts/smoke.sh').mode & 0o111).not.toBe(0);
+    expect(statSync(`${ROOT}scripts/smoke.sh`).mode & 0o111).not.toBe(0);
     expect(read('scripts/smoke.sh')).toMatch(/^set -euo pipefail$/m);
   });
 });

@@ -60,7 +60,9 @@ describe('links in the deployment docs', () => {
   });
 
   it.each(COMMENTED)('%s: the files its comments point at exist', (file) => {
-    const named = [...read(file).matchAll(/(?:^|[\s(`])((?:docs|pomerium|scripts|test|\.github)\/[\w./-]+\.(?:md|sh|ts|yml|yaml))/gm)].map((m) => m[1]!);
+    const named = [...read(file).matchAll(/(?:^|[\s(`])((?:docs|pomerium|scripts|test|\.github)\/[\w./-]+\.(?:md|sh|ts|yml|yaml))/gm)].map(
+      (m) => m[1]!,
+    );
     for (const path of named) expect(existsSync(join(ROOT, path)), `${file} mentions ${path}`).toBe(true);
   });
 });
@@ -89,14 +91,14 @@ describe('docs/homelab.md and the README homelab section', () => {
     }
   });
 
-  it("tell Google users to publish the OAuth app, or refresh tokens expire in 7 days", () => {
+  it('tell Google users to publish the OAuth app, or refresh tokens expire in 7 days', () => {
     for (const text of [guide, homelab]) {
       expect(text).toContain('In production');
       expect(text).toMatch(/7 days/);
     }
   });
 
-  it('explain what service accounts get with ALLOWED_EMAILS, using the server\'s own refusal text', () => {
+  it("explain what service accounts get with ALLOWED_EMAILS, using the server's own refusal text", () => {
     const auth = read('src/http/auth.ts');
     const refusal = /'(assertion has no email claim but ALLOWED_EMAILS is set)'/.exec(auth)?.[1];
     expect(refusal, 'the refusal in src/http/auth.ts').toBeDefined();

@@ -18,7 +18,7 @@ import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { exportSPKI, generateKeyPair } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from './support/harness.js';
+import { type Stack, startStack } from './support/harness.js';
 
 const SCRIPT = fileURLToPath(new URL('../scripts/smoke.sh', import.meta.url));
 
@@ -67,9 +67,23 @@ beforeAll(() => {
   execFileSync(
     'openssl',
     [
-      'req', '-x509', '-newkey', 'ec', '-pkeyopt', 'ec_paramgen_curve:prime256v1', '-nodes',
-      '-keyout', join(tmp, 'key.pem'), '-out', join(tmp, 'cert.pem'), '-days', '1',
-      '-subj', '/CN=localhost', '-addext', 'subjectAltName=DNS:localhost,IP:127.0.0.1',
+      'req',
+      '-x509',
+      '-newkey',
+      'ec',
+      '-pkeyopt',
+      'ec_paramgen_curve:prime256v1',
+      '-nodes',
+      '-keyout',
+      join(tmp, 'key.pem'),
+      '-out',
+      join(tmp, 'cert.pem'),
+      '-days',
+      '1',
+      '-subj',
+      '/CN=localhost',
+      '-addext',
+      'subjectAltName=DNS:localhost,IP:127.0.0.1',
     ],
     { stdio: 'ignore' },
   );
@@ -173,11 +187,7 @@ describe.skipIf(!hasTools)('scripts/smoke.sh through Pomerium (https)', () => {
     expect(r.stdout).toContain(`resource = ${origin}/mcp`);
     expect(r.stdout).toContain('client_id_metadata_document_supported, "none" accepted');
     expect(seen).toEqual(
-      expect.arrayContaining([
-        'POST /mcp',
-        'GET /.well-known/oauth-protected-resource/mcp',
-        'GET /.well-known/oauth-authorization-server',
-      ]),
+      expect.arrayContaining(['POST /mcp', 'GET /.well-known/oauth-protected-resource/mcp', 'GET /.well-known/oauth-authorization-server']),
     );
   });
 
@@ -265,7 +275,11 @@ describe.skipIf(!hasTools)('scripts/smoke.sh through Pomerium (https)', () => {
   it('fails when the authorization server does not offer CIMD or the "none" method', async () => {
     const noCimd = await serve(
       pomeriumMcpRoute({
-        asMetadata: (o) => ({ issuer: o, registration_endpoint: `${o}/.pomerium/mcp/register`, token_endpoint_auth_methods_supported: ['none'] }),
+        asMetadata: (o) => ({
+          issuer: o,
+          registration_endpoint: `${o}/.pomerium/mcp/register`,
+          token_endpoint_auth_methods_supported: ['none'],
+        }),
       }),
     );
     const r1 = await run([`${noCimd.origin}/mcp`]);
@@ -360,10 +374,9 @@ describe.skipIf(!hasTools)('scripts/smoke.sh --direct against the real server', 
   });
 
   it('fails on a server that answers 401 (Pomerium would start upstream OAuth)', async () => {
-    const { origin } = await serve(
-      (req, res) => (req.url === '/healthz' ? json(res, 200, { status: 'ok' }) : res.writeHead(401).end()),
-      { https: false },
-    );
+    const { origin } = await serve((req, res) => (req.url === '/healthz' ? json(res, 200, { status: 'ok' }) : res.writeHead(401).end()), {
+      https: false,
+    });
     const r = await run(['--direct', `${origin}/mcp`]);
     expect(r.code).toBe(1);
     expect(r.stdout).toContain('must never answer 401');
