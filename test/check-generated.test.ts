@@ -35,6 +35,6 @@ describe('npm run check:generated', () => {
     });
     expect(r.code).toBe(1);
     expect(r.stderr).toContain('src/intervals/openapi/types.ts is stale; run: npm run gen:types');
-    expect(r.stderr).toContain("README.md's table \"| Answer | Tokens | Budget |\" is stale; run: npm run tokens -- --markdown");
+    expect(r.stderr).toContain('README.md\'s table "| Answer | Tokens | Budget |" is stale; run: npm run tokens -- --markdown');
   }, 180_000);
 });
