@@ -182,6 +182,7 @@ fi
 
 # ---- through Pomerium: what Claude does when the connector is added ----------------------------
 echo "smoke: connector URL $url"
+# shellcheck disable=SC2016 # literal backticks: the YAML to look for, not a command
 hint='the route has no `mcp: server: {}` (it parsed as null?)'
 post_init
 line="POST $path without a token -> $CODE"
