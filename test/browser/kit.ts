@@ -202,9 +202,12 @@ export function hostContext(theme: ThemeName, width: number): Record<string, unk
   };
 }
 
-/** Switch the host theme of a rendered view (host-context-changed). */
-export async function setTheme(r: Rendered, theme: ThemeName, width: number): Promise<void> {
-  await r.page.evaluate((c) => (globalThis as unknown as { setTheme(x: unknown): Promise<void> }).setTheme(c), hostContext(theme, width));
+/** Switch the host theme of a rendered view, or change more of its context (host-context-changed). */
+export async function setTheme(r: Rendered, theme: ThemeName, width: number, extra: Record<string, unknown> = {}): Promise<void> {
+  await r.page.evaluate((c) => (globalThis as unknown as { setTheme(x: unknown): Promise<void> }).setTheme(c), {
+    ...hostContext(theme, width),
+    ...extra,
+  });
 }
 
 /**

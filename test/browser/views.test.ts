@@ -142,7 +142,7 @@ describe('form chart (get_fitness)', () => {
     clean(r);
   });
 
-  it('follows the host theme (variables, dark, live change) and fits 375 px', async () => {
+  it('follows the host theme (variables, dark, live change, safe-area insets) and fits 375 px', async () => {
     const { r, f } = await show('get_fitness', {}, 'dark', 375);
     expect(await js<string>(f, 'document.documentElement.dataset.theme')).toBe('dark');
     expect(await js<string>(f, 'getComputedStyle(document.body).backgroundColor')).toBe('rgb(38, 38, 36)');
@@ -155,6 +155,13 @@ describe('form chart (get_fitness)', () => {
     await expect.poll(() => js<string>(f, 'getComputedStyle(document.body).backgroundColor')).toBe('rgb(255, 255, 255)');
     expect(await js<string>(f, 'document.documentElement.dataset.theme')).toBe('light');
     expect(await style(f, 'path.ctl:not(.proj)', 'stroke')).not.toBe(darkLine);
+
+    // A phone's notch and home bar: the safe-area insets become padding around the view.
+    expect(await style(f, 'body', 'paddingTop')).toBe('10px');
+    await setTheme(r, 'light', 375, { safeAreaInsets: { top: 24, right: 0, bottom: 16, left: 4 } });
+    await expect.poll(() => style(f, 'body', 'paddingTop')).toBe('34px');
+    expect(await style(f, 'body', 'paddingBottom')).toBe('26px');
+    expect(await style(f, 'body', 'paddingLeft')).toBe('14px');
     clean(r);
   });
 
