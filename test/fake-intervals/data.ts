@@ -1803,7 +1803,9 @@ export function athleteSummary(ath: AthleteState, startParam: string | null, end
     const tiz = new Array<number>(POWER_ZONES.length + 1).fill(0);
     for (const a of acts) {
       const zt = a.json['icu_zone_times'];
-      if (Array.isArray(zt)) (zt as { secs: number }[]).forEach((z, i) => (tiz[i] = (tiz[i] ?? 0) + z.secs));
+      if (Array.isArray(zt)) (zt as { secs: number }[]).forEach((z, i) => {
+        tiz[i] = (tiz[i] ?? 0) + z.secs;
+      });
     }
     const types = [...new Set(acts.map((a) => String(a.json['type'])))].sort();
     let mostRecent: string | null = null;

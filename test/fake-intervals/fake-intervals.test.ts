@@ -15,7 +15,7 @@ import {
 
 const TODAY = '2026-03-10'; // a Tuesday; history spans the NZ DST change (2025-09-28)
 const API_KEY = 'test-api-key';
-const BASIC = 'Basic ' + Buffer.from(`API_KEY:${API_KEY}`).toString('base64');
+const BASIC = `Basic ${Buffer.from(`API_KEY:${API_KEY}`).toString('base64')}`;
 
 let fake: FakeIntervals;
 
@@ -29,12 +29,13 @@ async function call(path: string, init: { method?: string; body?: unknown; auth?
     body: init.body !== undefined ? JSON.stringify(init.body) : null,
   });
   const text = await res.text();
-  let json: unknown = undefined;
+  let json: unknown;
   try {
     json = JSON.parse(text);
   } catch {
     json = undefined;
   }
+  // biome-ignore lint/suspicious/noExplicitAny: the tests read whatever fields each answer has
   return { status: res.status, headers: res.headers, text, json: json as any };
 }
 
@@ -94,8 +95,8 @@ describe('auth', () => {
     const r = await call('/athlete/0', { auth: null });
     expect(r.status).toBe(401);
     expect(r.json).toEqual({ status: 401, error: 'Unauthorized' });
-    expect((await call('/athlete/0', { auth: 'Basic ' + Buffer.from('API_KEY:nope').toString('base64') })).status).toBe(401);
-    expect((await call('/athlete/0', { auth: 'Basic ' + Buffer.from(`someone:${API_KEY}`).toString('base64') })).status).toBe(401);
+    expect((await call('/athlete/0', { auth: `Basic ${Buffer.from('API_KEY:nope').toString('base64')}` })).status).toBe(401);
+    expect((await call('/athlete/0', { auth: `Basic ${Buffer.from(`someone:${API_KEY}`).toString('base64')}` })).status).toBe(401);
     expect((await call('/athlete/0', { auth: 'Bearer unknown' })).status).toBe(401);
   });
   it('answers 403 for the API key sent as Bearer', async () => {
@@ -203,7 +204,7 @@ describe('activities', () => {
     const all = ((await call('/athlete/0/activities?oldest=2000-01-01')).json as Json[]).filter((a) => a['source'] !== 'STRAVA');
     const offsets = new Set<number>();
     for (const a of all) {
-      const local = Date.parse(String(a['start_date_local']) + 'Z');
+      const local = Date.parse(`${String(a['start_date_local'])}Z`);
       const utc = Date.parse(String(a['start_date']));
       offsets.add((local - utc) / 3600000);
       expect(String(a['start_date'])).toMatch(/^\d{4}-\d\d-\d\dT\d\d:\d\d:\d\dZ$/);
@@ -595,13 +596,14 @@ describe('default today', () => {
 
 describe('accounts: several people, each with their own key and tokens', () => {
   let multi: FakeIntervals;
-  const basic = (key: string) => 'Basic ' + Buffer.from(`API_KEY:${key}`).toString('base64');
+  const basic = (key: string) => `Basic ${Buffer.from(`API_KEY:${key}`).toString('base64')}`;
   const get = async (path: string, auth: string, method = 'GET', body?: unknown) => {
     const res = await fetch(`${multi.url}/api/v1${path}`, {
       method,
       headers: { authorization: auth, ...(body !== undefined ? { 'content-type': 'application/json' } : {}) },
       body: body !== undefined ? JSON.stringify(body) : null,
     });
+    // biome-ignore lint/suspicious/noExplicitAny: the tests read whatever fields each answer has
     return { status: res.status, json: (await res.json()) as any };
   };
   beforeAll(async () => {

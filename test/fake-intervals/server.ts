@@ -452,13 +452,13 @@ export function createFakeHandler(
       if (rec.stub) throw strava422();
       const all = streamsOf(rec);
       const requested = listParam(q, 'types');
-      const types = requested && requested.length ? requested : Object.keys(all);
+      const types = requested?.length ? requested : Object.keys(all);
       const present = types.filter((t) => all[t] !== undefined);
       if ((m[2] ?? '').toLowerCase() === '.csv') {
         const n = all['time']?.length ?? 0;
         const lines = [present.join(',')];
         for (let i = 0; i < n; i++) lines.push(present.map((t) => String(all[t]?.[i] ?? '')).join(','));
-        throw new HttpError(200, lines.join('\n') + '\n', { 'content-type': 'text/csv' });
+        throw new HttpError(200, `${lines.join('\n')}\n`, { 'content-type': 'text/csv' });
       }
       return present.map((t) => ({
         type: t,
@@ -543,7 +543,7 @@ export function createFakeHandler(
       const o = dayNum(oldest);
       const n = dayNum(newest);
       let list = sortEvents(ath.events).filter((e) => {
-        if (cats && cats.length && !cats.includes(String(e['category']))) return false;
+        if (cats?.length && !cats.includes(String(e['category']))) return false;
         const s = String(e['start_date_local']);
         const sd = dayNum(s);
         const endStr = typeof e['end_date_local'] === 'string' ? (e['end_date_local'] as string) : null;
@@ -644,7 +644,7 @@ export function createFakeHandler(
       void (async () => {
         const url = new URL(req.url ?? '/', 'http://fake.invalid');
         const raw = Buffer.concat(chunks).toString('utf8');
-        let body: unknown = undefined;
+        let body: unknown;
         let bodyError: string | null = null;
         if (raw.length > 0) {
           try {

@@ -204,8 +204,8 @@ function rangeOrValue(a: number, b: number | undefined, units: string): WorkoutT
 }
 
 function resolveTarget(src: string, s: ParseSettings, ramp: boolean): ResolvedTarget | null {
-  const powerZones = s.powerZones && s.powerZones.length ? s.powerZones : DEFAULT_POWER_ZONES;
-  const paceZones = s.paceZones && s.paceZones.length ? s.paceZones : DEFAULT_PACE_ZONES;
+  const powerZones = s.powerZones?.length ? s.powerZones : DEFAULT_POWER_ZONES;
+  const paceZones = s.paceZones?.length ? s.paceZones : DEFAULT_PACE_ZONES;
   const thresholdPace = s.thresholdPace ?? null;
   const mid = (a: number, b: number | undefined) => (b === undefined ? a : (a + b) / 2);
   const pair = (a: number, b: number | undefined): [number, number] => (ramp && b !== undefined ? [a, b] : [mid(a, b), mid(a, b)]);
@@ -267,7 +267,7 @@ function resolveTarget(src: string, s: ParseSettings, ramp: boolean): ResolvedTa
     const qual = (m[3] ?? '').toLowerCase();
     if (qual === 'hr') {
       const rep = (z: number): number => {
-        if (s.hrZones && s.hrZones.length && s.lthr) return hrFractionToIf(zoneRepresentative(s.hrZones, z - 1) / s.lthr);
+        if (s.hrZones?.length && s.lthr) return hrFractionToIf(zoneRepresentative(s.hrZones, z - 1) / s.lthr);
         return hrFractionToIf((DEFAULT_HR_ZONE_PCT_LTHR[Math.min(6, Math.max(0, z - 1))] ?? 90) / 100);
       };
       const ra = rep(a);
@@ -338,7 +338,7 @@ function parseStepLine(body: string, s: ParseSettings): ParsedStep | string {
   }
   if (idx < 0 || !dd) return 'No duration or distance found in step';
   const cue = tokens.slice(0, idx).join(' ');
-  let rest = ' ' + tokens.slice(idx + 1).join(' ') + ' ';
+  let rest = ` ${tokens.slice(idx + 1).join(' ')} `;
 
   const step: WorkoutStep = {};
   if (cue) step.text = cue;
@@ -450,7 +450,9 @@ export function parseWorkoutText(text: string, settings: ParseSettings = {}): Wo
     rs.steps = b.steps.map((p) => p.step);
     topSteps.push(rs);
     for (let r = 0; r < b.reps; r++) {
-      b.steps.forEach((p, i) => emitSegments(p, b.index, r, i));
+      b.steps.forEach((p, i) => {
+        emitSegments(p, b.index, r, i);
+      });
     }
   };
 
@@ -521,7 +523,7 @@ export function parseWorkoutText(text: string, settings: ParseSettings = {}): Wo
 
   // Zone times by the doc's target kind.
   if (kindFound === 'power') {
-    const zones = settings.powerZones && settings.powerZones.length ? settings.powerZones : DEFAULT_POWER_ZONES;
+    const zones = settings.powerZones?.length ? settings.powerZones : DEFAULT_POWER_ZONES;
     const ssMin = settings.sweetSpotMin ?? 84;
     const ssMax = settings.sweetSpotMax ?? 97;
     const zt = new Array<number>(zones.length + 1).fill(0);
@@ -534,7 +536,7 @@ export function parseWorkoutText(text: string, settings: ParseSettings = {}): Wo
     }
     doc.zoneTimes = zt;
   } else if (kindFound === 'pace') {
-    const zones = settings.paceZones && settings.paceZones.length ? settings.paceZones : DEFAULT_PACE_ZONES;
+    const zones = settings.paceZones?.length ? settings.paceZones : DEFAULT_PACE_ZONES;
     const zt = new Array<number>(zones.length).fill(0);
     for (const seg of segments) {
       if (seg.ifStart === null || seg.ifEnd === null) continue;
