@@ -255,6 +255,35 @@ describe('intervals-mcp bin over stdio', () => {
   }, 20_000);
 });
 
+describe('intervals-mcp http', () => {
+  it('starts the HTTP server (healthz, /mcp tools/list) and drains on SIGTERM with exit 0', async () => {
+    const probe = createServer().listen(0, '127.0.0.1');
+    await once(probe, 'listening');
+    const { port } = probe.address() as AddressInfo;
+    await new Promise((done) => probe.close(done));
+    const bin = startBin(['http'], {
+      INTERVALS_API_KEY: 'test-key-for-http',
+      INTERVALS_BASE_URL: 'http://127.0.0.1:9',
+      PORT: String(port),
+      LOG_LEVEL: 'info',
+    });
+    await new Promise<void>((done) => {
+      const check = () => (bin.stdout.some((l) => l.includes('intervals-mcp listening')) ? done() : setTimeout(check, 20));
+      check();
+    });
+    expect((await fetch(`http://127.0.0.1:${port}/healthz`)).status).toBe(200);
+    const r = await fetch(`http://127.0.0.1:${port}/mcp`, {
+      method: 'POST',
+      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
+    });
+    const body = (await r.json()) as { result: { tools: { name: string }[] } };
+    expect(body.result.tools.map((t) => t.name)).toContain('get_athlete');
+    bin.child.kill('SIGTERM');
+    expect(await bin.exit).toEqual({ code: 0, signal: null });
+  }, 20_000);
+});
+
 describe('default heap settings', () => {
   it('adds each container flag that neither the command line nor NODE_OPTIONS sets', () => {
     expect(missingHeapFlags([], undefined)).toEqual([...HEAP_DEFAULTS]);
