@@ -311,9 +311,9 @@ describe('deadline and size cap (real loopback server)', () => {
         res.writeHead(200, { 'content-type': 'application/json', 'content-length': String(100 * 1024 * 1024) });
         res.write('{"id":"');
         res.on('close', () => {});
-      } else if (path.startsWith('/api/v1/athlete/ichunked')) {
+      } else if (path.startsWith('/api/v1/athlete/ichunked') || path.startsWith('/api/v1/athlete/ibigerror')) {
         // 100 MB of chunked body, generated while the socket drains; stops when the client hangs up.
-        res.writeHead(200, { 'content-type': 'application/json' });
+        res.writeHead(path.includes('ibigerror') ? 500 : 200, { 'content-type': 'application/json' });
         const chunk = Buffer.alloc(64 * 1024, 0x61);
         const total = 100 * 1024 * 1024;
         const pump = () => {
@@ -365,6 +365,17 @@ describe('deadline and size cap (real loopback server)', () => {
     expect(err.message).toBe(
       "Intervals.icu's answer for athlete ideclared is larger than the server accepts (1 MB, INTERVALS_MAX_RESPONSE_BYTES); it was not read. Ask for a shorter date range or fewer streams.",
     );
+    await c.close();
+  });
+
+  it('reads only the start of a huge error body (enough for the detail), then hangs up', async () => {
+    const c = loop();
+    const err = await failure(c.getAthlete('ibigerror'));
+    expect(err.kind).toBe('upstream');
+    expect(err.status).toBe(500);
+    await new Promise((r) => setTimeout(r, 50));
+    expect(finished).toBe(false);
+    expect(written).toBeLessThan(16 * 1024 * 1024);
     await c.close();
   });
 

@@ -589,6 +589,7 @@ export class IntervalsClient {
     }
     const chunks: Buffer[] = [];
     let total = 0;
+    let cut = false;
     try {
       for await (const chunk of source) {
         const buf = chunk as Buffer;
@@ -596,6 +597,7 @@ export class IntervalsClient {
           if (truncate) {
             chunks.push(buf.subarray(0, max - total));
             total = max;
+            cut = true;
             break;
           }
           throw new TooLarge(`${total + buf.length}`);
@@ -612,7 +614,8 @@ export class IntervalsClient {
       }
       throw err;
     }
-    if (truncate) {
+    // Only a body cut short is dropped (with its connection); one read to the end goes back to the pool.
+    if (cut) {
       source.destroy();
       body.destroy();
     }
