@@ -60,6 +60,8 @@ async function startServer(env: Record<string, string>): Promise<Server> {
     },
     stdio: ['ignore', 'inherit', 'inherit'],
   });
+  // Never leave the server behind, whatever happens to the soak.
+  process.once('exit', () => child.kill('SIGKILL'));
   const url = new URL(`http://127.0.0.1:${port}/mcp`);
   for (let i = 0; i < 400; i++) {
     try {
