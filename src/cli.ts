@@ -10,9 +10,10 @@
 import { prepareRuntime } from './launch.js';
 import { VERSION } from './version.js';
 
-const USAGE = `Usage: intervals-mcp [http]
+const USAGE = `Usage: intervals-mcp [stdio | http]
 
-  (no argument)   serve MCP over stdin/stdout, for Claude Desktop, Claude Code and other local clients
+  stdio           serve MCP over stdin/stdout, for Claude Desktop, Claude Code and other local
+                  clients (the default: no argument does the same)
   http            serve MCP over Streamable HTTP (POST /mcp), as the container does
   --version       print the version
   --help          print this help

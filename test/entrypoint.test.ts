@@ -202,6 +202,13 @@ describe('intervals-mcp bin over stdio', () => {
     expect(bin.stderr.join('') + bin.stdout.join('')).not.toContain('zzz-secret');
   }, 20_000);
 
+  it('`intervals-mcp stdio` is the same as no argument', async () => {
+    const bin = startBin(['stdio'], { INTERVALS_API_KEY: 'k', LOG_LEVEL: 'silent' });
+    expect((await initialize(bin)).result).toMatchObject({ serverInfo: { name: 'intervals-mcp' } });
+    bin.child.stdin.end();
+    expect(await bin.exit).toEqual({ code: 0, signal: null });
+  }, 20_000);
+
   it('READ_ONLY over stdio hides the writing tools, as over HTTP', async () => {
     const bin = startBin([], { INTERVALS_API_KEY: 'k', READ_ONLY: 'true', LOG_LEVEL: 'silent' });
     await initialize(bin);
@@ -239,7 +246,8 @@ describe('intervals-mcp bin over stdio', () => {
     const help = startBin(['--help'], {});
     expect(await help.exit).toEqual({ code: 0, signal: null });
     const text = help.stdout.join('\n');
-    expect(text).toContain('Usage: intervals-mcp [http]');
+    expect(text).toContain('Usage: intervals-mcp [stdio | http]');
+    expect(text).toMatch(/^\s+stdio\s/m);
     expect(text).toMatch(/^\s+http\s/m);
   }, 20_000);
 
