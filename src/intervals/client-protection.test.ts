@@ -436,3 +436,34 @@ describe('limits given to the first client become the shared guard and cache', (
     await agent.close();
   });
 });
+
+describe('fair queuing across credentials, through the client', () => {
+  it("one person's bulk reads do not hold back another person's single read", async () => {
+    const agent = new MockAgent();
+    agent.disableNetConnect();
+    const order: string[] = [];
+    agent
+      .get(BASE)
+      .intercept({ path: (p) => p.startsWith('/api/v1/athlete/0/wellness/'), method: 'GET' })
+      .reply((opts) => {
+        const auth = String((opts.headers as Record<string, string>).authorization);
+        order.push(auth.includes(Buffer.from('API_KEY:bulk').toString('base64')) ? 'bulk' : 'single');
+        return { statusCode: 200, data: JSON.stringify({ id: '2026-11-01' }) };
+      })
+      .persist();
+    // 200 starts/s with no burst: the bulk work queues up behind the first request.
+    const guard = new IntervalsGuard({ dispatcher: agent, ratePerSec: 200, burst: 1, maxConcurrent: 4 });
+    const bulk = new IntervalsClient({ apiKey: 'bulk', baseUrl: BASE, guard });
+    const single = new IntervalsClient({ apiKey: 'single', baseUrl: BASE, guard });
+    const days = Array.from({ length: 20 }, (_, i) => `2026-10-${String(i + 1).padStart(2, '0')}`);
+    // All 20 bulk reads queue before the single one: first come, first served would send it last.
+    const bulkDone = Promise.all(days.map((d) => bulk.getWellness('0', d)));
+    const singleDone = single.getWellness('0', '2026-11-01');
+    await Promise.all([bulkDone, singleDone]);
+    expect(order).toHaveLength(21);
+    // Served second or third (round-robin with bulk), not 21st.
+    expect(order.indexOf('single')).toBeLessThanOrEqual(2);
+    await guard.close();
+    await agent.close();
+  });
+});
