@@ -6,6 +6,8 @@
 import { randomUUID } from 'node:crypto';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { ListToolsRequestSchema, type Tool } from '@modelcontextprotocol/sdk/types.js';
+import { AjvJsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/ajv';
+import type { jsonSchemaValidator } from '@modelcontextprotocol/sdk/validation/types.js';
 import * as z from 'zod';
 import type { Logger } from '../logger.js';
 import type { ContextFactory } from '../tools/support/context.js';
@@ -120,10 +122,24 @@ function inputSchemas(deps: McpDeps): Map<ToolDefinition, z.ZodObject> {
   return map;
 }
 
+let ajv: AjvJsonSchemaValidator | undefined;
+
+/**
+ * One JSON-schema validator for every per-request server. Without it the SDK builds a new Ajv with
+ * all its formats for each server, i.e. for every POST (7–10 % of the CPU of a call), although the
+ * server side only uses it for elicitation, which these tools never do. Created on first use.
+ */
+export const sharedJsonSchemaValidator: jsonSchemaValidator = {
+  getValidator(schema) {
+    ajv ??= new AjvJsonSchemaValidator();
+    return ajv.getValidator(schema);
+  },
+};
+
 export function createMcpServer(deps: McpDeps, info: RequestInfo = {}): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: deps.version },
-    { instructions: INSTRUCTIONS, capabilities: { logging: {} } },
+    { instructions: INSTRUCTIONS, capabilities: { logging: {} }, jsonSchemaValidator: sharedJsonSchemaValidator },
   );
   for (const tool of exposedTools(deps)) {
     server.registerTool(
