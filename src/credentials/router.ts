@@ -12,7 +12,9 @@
  * them the tool catalogue: read-only people get no write tool), the profile cache, the read cache
  * and fair-queue slot of the shared Intervals.icu guard, the cursor seal and the log fields.
  */
-import { IntervalsClient } from '../intervals/client.js';
+import { UpstreamCache } from '../intervals/cache.js';
+import { IntervalsClient, type IntervalsClientOptions } from '../intervals/client.js';
+import { IntervalsGuard } from '../intervals/guard.js';
 import type { Logger } from '../logger.js';
 import type { CursorSeal, McpDeps } from '../mcp/server.js';
 import { createContextFactory, ProfileCache, type ContextFactory } from '../tools/support/context.js';
@@ -40,16 +42,25 @@ export interface CredentialRouter {
   route(identity: { email?: string | undefined } | undefined, authorization: string | string[] | undefined): Routed | Refused;
   /** Re-read USERS_FILE now (SIGHUP); false if the new file was refused (the old list stays). */
   reload(): boolean;
-  close(): void;
+  /** Stop watching USERS_FILE and close the shared guard and its connection pool. */
+  close(): Promise<void>;
+  /** The deps every person's deps derive from (startup log: the catalogue). */
+  readonly base: McpDeps;
 }
 
 export interface RouterOptions {
-  /** The single-mode deps: tools, extras, logger, version, READ_ONLY; and the client whose guard and cache everyone shares. */
+  /** Tools, extras, logger, version, READ_ONLY (src/deps.ts `mcpDepsFor` with `noSharedContext`). */
   base: McpDeps;
-  client: IntervalsClient;
   logger: Logger;
+  /** Test hook: the HTTP pool (mock agent) of the one shared guard. */
+  dispatcher?: IntervalsClientOptions['dispatcher'];
   now?: () => Date;
 }
+
+/** The context of deps that serve several people: never used, each request brings its own. */
+export const noSharedContext: ContextFactory = () => {
+  throw new Error('INTERVALS_CREDENTIALS is per-user or oauth: the tool context comes with each request');
+};
 
 export const isRefused = (r: Routed | Refused): r is Refused => 'status' in r;
 
@@ -59,11 +70,19 @@ export function createCredentialRouter(config: Config, opts: RouterOptions): Cre
   const log = opts.logger.child({ component: 'credentials' });
   const profiles = new ProfileCache(1024);
   const sealFor = createCursorSealer();
+  // One guard (pacing, concurrency cap, fair queue per credential, shared 429 pause), one pool and one
+  // read cache (scoped by credential) for everyone: Intervals.icu limits by IP, not by account.
+  const { cacheTtlMs, ...limits } = config.intervals.limits;
+  const guard = new IntervalsGuard({
+    ...limits,
+    timeoutMs: config.intervals.timeoutMs,
+    ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
+  });
   const shared = {
     baseUrl: config.intervals.baseUrl,
     timeoutMs: config.intervals.timeoutMs,
-    guard: opts.client.guard,
-    cache: opts.client.cache,
+    guard,
+    cache: new UpstreamCache({ ttlMs: cacheTtlMs }),
   };
   const contextFor = (client: IntervalsClient, athleteIds: readonly string[], credential: string) =>
     createContextFactory({ client, athleteIds, credential, profiles, ...(opts.now ? { now: opts.now } : {}) });
@@ -115,20 +134,17 @@ export function createCredentialRouter(config: Config, opts: RouterOptions): Cre
         return { mcp: depsFor(entry), info: { credential: entry.fingerprint, cursors: sealFor(entry.fingerprint) } };
       },
       reload: () => users.reload('SIGHUP'),
-      close: () => users.close(),
+      close: async () => {
+        users.close();
+        await guard.close();
+      },
+      base: opts.base,
     };
   }
 
   // oauth: one catalogue for everyone (no coach tools: the roster endpoint refuses bearer tokens).
   const athleteIds = ['0'] as const;
-  const mcp: McpDeps = {
-    ...opts.base,
-    tools: opts.base.tools.filter((t) => !t.coachOnly),
-    athleteIds,
-    contextFor: () => {
-      throw new Error('oauth mode: the tool context comes with each request');
-    },
-  };
+  const mcp: McpDeps = { ...opts.base, tools: opts.base.tools.filter((t) => !t.coachOnly), athleteIds, contextFor: noSharedContext };
   const explain = { mode: 'oauth', reconnectUrl: creds.reconnectUrl } as const;
   return {
     mode: 'oauth',
@@ -156,17 +172,21 @@ export function createCredentialRouter(config: Config, opts: RouterOptions): Cre
       return { mcp, info: { credential, contextFor: contextFor(client, athleteIds, credential), cursors: sealFor(credential) } };
     },
     reload: () => true,
-    close: () => undefined,
+    close: () => guard.close(),
+    base: mcp,
   };
 }
 
-/** The token of a single well-formed `Authorization: Bearer <token>` header, else undefined. */
+/**
+ * The token of a single `Authorization: Bearer <token>` header, else undefined. Any visible ASCII is
+ * accepted: refusing a token Pomerium did inject would answer 401, and Pomerium would loop on it.
+ */
 export function bearerToken(header: string | string[] | undefined): string | undefined {
   if (typeof header !== 'string') return undefined;
-  const m = /^Bearer[ ]+([A-Za-z0-9\-._~+/]+=*)\s*$/i.exec(header);
+  const m = /^Bearer +([\x21-\x7e]{1,4096}) *$/i.exec(header);
   return m?.[1];
 }
 
-function bearerClient(token: string, opts: Omit<ConstructorParameters<typeof IntervalsClient>[0], 'apiKey'>): IntervalsClient {
-  return new IntervalsClient({ ...opts, bearerToken: token } as unknown as ConstructorParameters<typeof IntervalsClient>[0]);
+function bearerClient(token: string, opts: Omit<IntervalsClientOptions, 'apiKey' | 'bearerToken'>): IntervalsClient {
+  return new IntervalsClient({ ...opts, bearerToken: token });
 }
