@@ -14,7 +14,7 @@ import { IntervalsError } from '../intervals/errors.js';
 import { createLogger } from '../logger.js';
 import type { ContextFactory } from '../tools/support/context.js';
 import { defineTool, READ, WRITE, type AnyTool, type ToolContext } from '../tools/support/tool.js';
-import { catalogue, createMcpServer, type McpDeps } from './server.js';
+import { catalogue, createMcpServer, type McpDeps, wireAnnotations } from './server.js';
 
 const NOW = new Date('2026-04-06T12:00:00Z');
 const SECRET = 'database password is hunter2';
@@ -336,7 +336,7 @@ describe('catalogue()', () => {
   const hasKeyDeep = (node: unknown, key: string): boolean =>
     !!node && typeof node === 'object' && Object.entries(node).some(([k, v]) => k === key || hasKeyDeep(v, key));
 
-  it('has no $schema or execution, and all four annotation hints on every tool', () => {
+  it('has no $schema or execution, and the hints the spec does not already imply', () => {
     const list = catalogue(makeDeps({ athleteIds: ['i1', 'i2'] }));
     expect(list.map((t) => t.name)).toEqual(['echo_text', 'save_note', 'list_athletes']);
     for (const t of list) {
@@ -345,12 +345,23 @@ describe('catalogue()', () => {
       expect(Object.keys(t).sort()).toEqual(['annotations', 'description', 'inputSchema', 'name', 'outputSchema', 'title']);
       expect(t.inputSchema.type).toBe('object');
       expect(t.outputSchema?.type).toBe('object');
-      for (const hint of ['readOnlyHint', 'destructiveHint', 'idempotentHint', 'openWorldHint'] as const) {
-        expect(typeof t.annotations?.[hint]).toBe('boolean');
-      }
+      expect(typeof t.annotations?.readOnlyHint).toBe('boolean');
     }
-    expect(list[0]!.annotations).toEqual(READ);
-    expect(list[1]!.annotations).toEqual(WRITE);
+    expect(list[0]!.annotations).toEqual({ readOnlyHint: true });
+    expect(list[1]!.annotations).toEqual({ readOnlyHint: false, destructiveHint: false });
+  });
+
+  it('wireAnnotations keeps every hint that differs from the spec default, and only those', () => {
+    expect(wireAnnotations(READ)).toEqual({ readOnlyHint: true });
+    expect(wireAnnotations(WRITE)).toEqual({ readOnlyHint: false, destructiveHint: false });
+    expect(wireAnnotations({ readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true })).toEqual({
+      readOnlyHint: false,
+      idempotentHint: true,
+    });
+    expect(wireAnnotations({ readOnlyHint: false, destructiveHint: true, idempotentHint: false, openWorldHint: false })).toEqual({
+      readOnlyHint: false,
+      openWorldHint: false,
+    });
   });
 
   it('input schemas describe what the client may send (defaults optional)', () => {

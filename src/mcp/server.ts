@@ -177,12 +177,29 @@ export function catalogue(deps: McpDeps): Tool[] {
       description: tool.description,
       inputSchema: jsonSchema(inputSchemas(deps).get(tool)!, 'input'),
       outputSchema: shallow(jsonSchema(tool.output, 'output')),
-      annotations: tool.annotations,
+      annotations: wireAnnotations(tool.annotations),
       ...appToolMeta(deps.apps, tool.name),
     }));
     catalogues.set(deps, list);
   }
   return list;
+}
+
+/**
+ * The hints as tools/list sends them: every definition states all four (the registry test enforces
+ * it), the wire drops what the spec already implies. `readOnlyHint` always goes out; for a read
+ * tool the destructive and idempotent hints are meaningless (MCP: "meaningful only when
+ * readOnlyHint == false"); otherwise a hint goes out only where it differs from the spec's default
+ * (destructive: true, idempotent: false, open world: true). ~340 catalogue tokens, no meaning lost.
+ */
+export function wireAnnotations(a: ToolDefinition['annotations']): Tool['annotations'] {
+  const write = !a.readOnlyHint;
+  return {
+    readOnlyHint: a.readOnlyHint,
+    ...(write && !a.destructiveHint ? { destructiveHint: false } : {}),
+    ...(write && a.idempotentHint ? { idempotentHint: true } : {}),
+    ...(a.openWorldHint ? {} : { openWorldHint: false }),
+  };
 }
 
 function jsonSchema(schema: z.ZodObject, io: 'input' | 'output'): Tool['inputSchema'] {

@@ -8,7 +8,7 @@ export default defineTool({
   name: 'get_athlete',
   title: 'Athlete profile',
   description:
-    'Profile: time zone, today, weight; per sport FTP, LTHR, threshold pace, zone tops (% of threshold, HR bpm; 999 = open).',
+    'Time zone, today, weight; per sport FTP, LTHR, threshold pace, zone tops (% of threshold, HR bpm; 999 = open).',
   annotations: READ,
   athleteScoped: true,
   input: z.object({}),

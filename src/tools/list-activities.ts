@@ -36,7 +36,7 @@ export default defineTool({
   name: 'list_activities',
   title: 'List activities',
   description:
-    'Completed activities, newest first; a date range adds totals per sport (50 rows a page). Default: last 90 days, 20 rows.',
+    'Completed activities, newest first; a range adds totals per sport (50 rows a page). Default: last 90 days, 20 rows.',
   annotations: READ,
   athleteScoped: true,
   input: z.object({

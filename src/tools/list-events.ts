@@ -17,7 +17,7 @@ export default defineTool({
   name: 'list_events',
   title: 'Calendar',
   description:
-    'Calendar: workouts, races, notes (unparsed = text Intervals.icu could not read); a range adds totals. Default: next 7 days.',
+    'Workouts, races, notes (unparsed = text Intervals.icu could not read); a range adds totals. Default: next 7 days.',
   annotations: READ,
   athleteScoped: true,
   input: z.object({

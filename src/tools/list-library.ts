@@ -9,7 +9,7 @@ type Row = { folder: Folder; workout: Workout };
 export default defineTool({
   name: 'list_library',
   title: 'Workout library',
-  description: 'Workout library: folders and plans with their workouts.',
+  description: 'Folders and plans with their workouts.',
   annotations: READ,
   athleteScoped: true,
   input: z.object({

@@ -15,7 +15,7 @@ const FROM_TEXT = ['dur', 'load', 'if_pct', 'km', 'unparsed'];
 export default defineTool({
   name: 'update_event',
   title: 'Change event',
-  description: 'Edit or move (new date) an event; past ones need allow_past.',
+  description: 'Edit or move an event (date); past ones need allow_past.',
   annotations: OVERWRITE,
   athleteScoped: true,
   input: z.object({

@@ -150,7 +150,7 @@ export function wellnessBody(set: Record<string, unknown>): Record<string, unkno
 export default defineTool({
   name: 'update_wellness',
   title: 'Update wellness',
-  description: "Log or correct a day's wellness (weight, sleep, HRV, scores…).",
+  description: "Log or correct a day's wellness.",
   annotations: OVERWRITE,
   athleteScoped: true,
   input: z.object({

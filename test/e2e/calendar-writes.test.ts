@@ -38,9 +38,10 @@ describe('tools/list', () => {
     const { tools } = await stack.client.listTools();
     const by = new Map(tools.map((t) => [t.name, t]));
     for (const n of WRITE_TOOLS) expect(by.has(n), n).toBe(true);
-    expect(by.get('create_event')!.annotations).toEqual({ readOnlyHint: false, destructiveHint: false, idempotentHint: false, openWorldHint: true });
+    // On the wire a hint goes out where the spec's default does not already say it (wireAnnotations).
+    expect(by.get('create_event')!.annotations).toEqual({ readOnlyHint: false, destructiveHint: false });
     for (const n of ['upsert_events', 'update_event', 'delete_event']) {
-      expect(by.get(n)!.annotations, n).toEqual({ readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true });
+      expect(by.get(n)!.annotations, n).toEqual({ readOnlyHint: false, idempotentHint: true });
     }
   });
 });

@@ -341,7 +341,7 @@ describe('catalogue', () => {
     const by = new Map(tools.map((t) => [t.name, t]));
     for (const n of ['get_weekly_review', 'list_library']) expect(by.get(n)?.annotations?.readOnlyHint, n).toBe(true);
     for (const n of ['update_wellness', 'update_thresholds']) {
-      expect(by.get(n)?.annotations, n).toEqual({ readOnlyHint: false, destructiveHint: true, idempotentHint: true, openWorldHint: true });
+      expect(by.get(n)?.annotations, n).toEqual({ readOnlyHint: false, idempotentHint: true });
     }
     expect(by.has('list_athletes')).toBe(false);
   });
