@@ -11,11 +11,11 @@ import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync }
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
-import { parse, type Tags } from 'yaml';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { parse, type Tags } from 'yaml';
 import { loadConfig } from '../src/config.js';
 import { loadUsersFile } from '../src/credentials/users-file.js';
-import { startFakeIntervals, type FakeIntervals } from './fake-intervals/index.js';
+import { type FakeIntervals, startFakeIntervals } from './fake-intervals/index.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
@@ -58,13 +58,22 @@ const composeTags: Tags = ['override', 'reset'].flatMap((t) => [
 const yamlOf = (p: string) => parse(read(p), { customTags: composeTags }) as Record<string, any>;
 
 const bash = (script: string, cwd: string, input = '', env: Record<string, string> = {}) =>
-  spawnSync('bash', ['--norc', '--noprofile', '-c', script], { cwd, input, encoding: 'utf8', env: { PATH: process.env.PATH, HOME: cwd, ...env }, timeout: 20_000 });
+  spawnSync('bash', ['--norc', '--noprofile', '-c', script], {
+    cwd,
+    input,
+    encoding: 'utf8',
+    env: { PATH: process.env.PATH, HOME: cwd, ...env },
+    timeout: 20_000,
+  });
 
 /** bash without blocking the event loop (the fake answering curl lives in this process). */
 const bashAsync = (script: string, cwd: string) =>
   new Promise<{ stdout: string; stderr: string }>((resolve) => {
-    execFile('bash', ['--norc', '--noprofile', '-c', script], { cwd, env: { PATH: process.env.PATH, HOME: cwd }, timeout: 20_000 }, (_err, stdout, stderr) =>
-      resolve({ stdout, stderr }),
+    execFile(
+      'bash',
+      ['--norc', '--noprofile', '-c', script],
+      { cwd, env: { PATH: process.env.PATH, HOME: cwd }, timeout: 20_000 },
+      (_err, stdout, stderr) => resolve({ stdout, stderr }),
     );
   });
 
@@ -120,7 +129,9 @@ describe('README oauth commands and scripts/render-pomerium-oauth.sh', () => {
 
   beforeAll(async () => {
     mkdirSync(join(cwd(), 'secrets'), { recursive: true });
-    execFileSync('bash', ['-c', `cp -r ${JSON.stringify(join(ROOT, 'scripts'))} ${JSON.stringify(join(ROOT, 'pomerium'))} .`], { cwd: cwd() });
+    execFileSync('bash', ['-c', `cp -r ${JSON.stringify(join(ROOT, 'scripts'))} ${JSON.stringify(join(ROOT, 'pomerium'))} .`], {
+      cwd: cwd(),
+    });
     fake = await startFakeIntervals({
       accounts: [{ athleteId: 'i240001', apiKey: 'k', tokens: [{ token: 'tok-from-exchange' }] }],
       oauthApp: { clientId: 'your-client-id', clientSecret: SECRET, codes: { 'code-123': 'tok-from-exchange' } },
@@ -176,7 +187,10 @@ describe('README oauth commands and scripts/render-pomerium-oauth.sh', () => {
   it('re-rendering rewrites the file in place (a running Pomerium keeps seeing it through its bind mount)', () => {
     const out = join(cwd(), 'secrets/pomerium-oauth.yaml');
     const inode = statSync(out).ino;
-    writeFileSync(join(cwd(), '.env'), 'MCP_HOST=intervals-mcp.example.com\nINTERVALS_OAUTH_CLIENT_ID=your-client-id\nALLOWED_EMAILS=me@example.com\n');
+    writeFileSync(
+      join(cwd(), '.env'),
+      'MCP_HOST=intervals-mcp.example.com\nINTERVALS_OAUTH_CLIENT_ID=your-client-id\nALLOWED_EMAILS=me@example.com\n',
+    );
     expect(bash('scripts/render-pomerium-oauth.sh', cwd()).status).toBe(0);
     expect(statSync(out).ino).toBe(inode);
     expect((parse(readFileSync(out, 'utf8')) as any).routes[0].policy.allow.or).toEqual([{ email: { is: 'me@example.com' } }]);
@@ -197,8 +211,12 @@ describe('README oauth commands and scripts/render-pomerium-oauth.sh', () => {
     expect(spaced.stderr).toMatch(/must hold only the client secret/);
     expect(spaced.stderr).not.toContain('space-secret');
     expect(run('MCP_HOST=h.example.com\nALLOWED_EMAILS=a@example.com\n', SECRET).stderr).toMatch(/INTERVALS_OAUTH_CLIENT_ID is not set/);
-    expect(run('MCP_HOST=https://h.example.com\nINTERVALS_OAUTH_CLIENT_ID=id\nALLOWED_EMAILS=a@example.com\n', SECRET).stderr).toMatch(/MCP_HOST .* must be a host name/);
-    expect(run(`${ok}INTERVALS_OAUTH_SCOPES=ACTIVITY:WRITE WELLNESS:WRITE\n`, SECRET).stderr).toMatch(/INTERVALS_OAUTH_SCOPES .*comma-separated/);
+    expect(run('MCP_HOST=https://h.example.com\nINTERVALS_OAUTH_CLIENT_ID=id\nALLOWED_EMAILS=a@example.com\n', SECRET).stderr).toMatch(
+      /MCP_HOST .* must be a host name/,
+    );
+    expect(run(`${ok}INTERVALS_OAUTH_SCOPES=ACTIVITY:WRITE WELLNESS:WRITE\n`, SECRET).stderr).toMatch(
+      /INTERVALS_OAUTH_SCOPES .*comma-separated/,
+    );
     expect(run('MCP_HOST=h.example.com\nINTERVALS_OAUTH_CLIENT_ID=id\n', SECRET).stderr).toMatch(/ALLOWED_EMAILS is not set/);
     expect(bash(`${join(cwd(), 'scripts/render-pomerium-oauth.sh')} a b c d`, cwd()).status).toBe(2);
   });
@@ -206,7 +224,10 @@ describe('README oauth commands and scripts/render-pomerium-oauth.sh', () => {
   it("the token-endpoint curl check prints OK when the endpoint accepts Pomerium's parameters, and says so when it refuses", async () => {
     const [check] = blocks('### oauth: each person connects their own account', 'bash').filter((b) => b.includes('curl'));
     expect(check).toContain('https://intervals.icu/api/oauth/token');
-    writeFileSync(join(cwd(), '.env'), 'MCP_HOST=intervals-mcp.example.com\nINTERVALS_OAUTH_CLIENT_ID=your-client-id\nALLOWED_EMAILS=me@example.com\n');
+    writeFileSync(
+      join(cwd(), '.env'),
+      'MCP_HOST=intervals-mcp.example.com\nINTERVALS_OAUTH_CLIENT_ID=your-client-id\nALLOWED_EMAILS=me@example.com\n',
+    );
     const against = (code: string) =>
       bashAsync(check!.replace('https://intervals.icu', fake.url).replace('CODE=paste-the-code-here', `CODE=${code}`), cwd());
     const good = await against('code-123');

@@ -1,11 +1,11 @@
 import { describe, expect, it } from 'vitest';
 import { InputError } from '../domain/errors.js';
+import type { IntervalsClient } from '../intervals/client.js';
 import { IntervalsError } from '../intervals/errors.js';
 import { explainError, explainingClient, isWriteMethod, scopeArea } from './client-errors.js';
 import { createCursorSealer } from './cursor-seal.js';
 import { fingerprint } from './fingerprint.js';
 import { bearerToken } from './router.js';
-import type { IntervalsClient } from '../intervals/client.js';
 
 describe('fingerprint', () => {
   it('is stable, short, kind-tagged and not the secret', () => {
@@ -37,7 +37,8 @@ describe('bearerToken', () => {
     expect(bearerToken('Bearer abc.DEF-123_~+/=')).toBe('abc.DEF-123_~+/=');
     expect(bearerToken('bearer tok')).toBe('tok');
     expect(bearerToken('Bearer a:b!c$')).toBe('a:b!c$'); // whatever Intervals.icu issues: a refusal here would loop
-    for (const bad of [undefined, '', 'Bearer', 'Bearer ', 'Basic abc', 'Bearer a b', ['Bearer a', 'Bearer b']]) expect(bearerToken(bad)).toBeUndefined();
+    for (const bad of [undefined, '', 'Bearer', 'Bearer ', 'Basic abc', 'Bearer a b', ['Bearer a', 'Bearer b']])
+      expect(bearerToken(bad)).toBeUndefined();
   });
 });
 
@@ -67,7 +68,10 @@ describe('explaining upstream auth failures', () => {
     expect(r.message).toMatch(/WELLNESS:READ/);
   });
   it('per-user 401 names the person, not INTERVALS_API_KEY; other errors pass through unchanged', () => {
-    const e = explainError(new IntervalsError('auth', 'x', 401), 'getAthlete', { mode: 'per-user', email: 'a@example.com' }) as IntervalsError;
+    const e = explainError(new IntervalsError('auth', 'x', 401), 'getAthlete', {
+      mode: 'per-user',
+      email: 'a@example.com',
+    }) as IntervalsError;
     expect(e.message).toMatch(/configured for a@example\.com/);
     expect(e.message).not.toMatch(/INTERVALS_API_KEY/);
     const nf = new IntervalsError('not_found', 'gone', 404);

@@ -12,13 +12,14 @@
  * them the tool catalogue: read-only people get no write tool), the profile cache, the read cache
  * and fair-queue slot of the shared Intervals.icu guard, the cursor seal and the log fields.
  */
+
+import type { Config } from '../config.js';
 import { UpstreamCache } from '../intervals/cache.js';
 import { IntervalsClient, type IntervalsClientOptions } from '../intervals/client.js';
 import { IntervalsGuard } from '../intervals/guard.js';
 import type { Logger } from '../logger.js';
 import type { CursorSeal, McpDeps } from '../mcp/server.js';
-import { createContextFactory, ProfileCache, type ContextFactory } from '../tools/support/context.js';
-import type { Config } from '../config.js';
+import { type ContextFactory, createContextFactory, ProfileCache } from '../tools/support/context.js';
 import { explainingClient } from './client-errors.js';
 import { createCursorSealer } from './cursor-seal.js';
 import { fingerprint } from './fingerprint.js';
@@ -156,7 +157,8 @@ export function createCredentialRouter(config: Config, opts: RouterOptions): Cre
         return {
           status: 401,
           code: -32001,
-          message: 'Unauthorized: this connection has no Intervals.icu authorization yet. Reconnect the connector; Pomerium will ask you to allow access on Intervals.icu.',
+          message:
+            'Unauthorized: this connection has no Intervals.icu authorization yet. Reconnect the connector; Pomerium will ask you to allow access on Intervals.icu.',
         };
       }
       const credential = fingerprint('bearer', token);

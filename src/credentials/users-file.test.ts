@@ -3,9 +3,9 @@ import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../logger.js';
-import { loadUsersFile, UsersFileError } from './users-file.js';
-import { Users } from './users.js';
 import { fingerprint } from './fingerprint.js';
+import { Users } from './users.js';
+import { loadUsersFile, UsersFileError } from './users-file.js';
 
 const dir = mkdtempSync(join(tmpdir(), 'users-file-'));
 afterAll(() => rmSync(dir, { recursive: true, force: true }));

@@ -9,7 +9,7 @@
  */
 import { dirname } from 'node:path';
 import type { Logger } from '../logger.js';
-import { fileSignature, loadUsersFile, UsersFileError, type UserEntry } from './users-file.js';
+import { fileSignature, loadUsersFile, type UserEntry, UsersFileError } from './users-file.js';
 
 export interface UsersOptions {
   logger: Logger;
@@ -34,7 +34,10 @@ export class Users {
     const users = loadUsersFile(path);
     this.byEmail = new Map(users.map((u) => [u.email, u]));
     this.signature = this.currentSignature(users);
-    this.log.info({ people: users.length, fingerprints: users.map((u) => ({ email: u.email, credential: u.fingerprint })) }, 'users file loaded');
+    this.log.info(
+      { people: users.length, fingerprints: users.map((u) => ({ email: u.email, credential: u.fingerprint })) },
+      'users file loaded',
+    );
     if (opts.pollMs > 0) {
       this.timer = setInterval(() => this.reloadIfChanged(), opts.pollMs);
       this.timer.unref();

@@ -5,12 +5,13 @@
  * who sees what, every refusal's status and wording (never a 401 for a rejected token: Pomerium would
  * loop), and that no token appears in any answer or log line.
  */
-import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
+
 import { rmSync } from 'node:fs';
+import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { READ_SCOPE, type AthleteState } from '../fake-intervals/index.js';
-import { call, callError, col, startStack, type Stack, type Table } from '../support/harness.js';
-import { AUDIENCE, captureLogs, emulatedPomerium, leaked, post, type CapturedLogs, type Pomerium } from './per-user-support.js';
+import { type AthleteState, READ_SCOPE } from '../fake-intervals/index.js';
+import { call, callError, col, type Stack, startStack, type Table } from '../support/harness.js';
+import { AUDIENCE, type CapturedLogs, captureLogs, emulatedPomerium, leaked, type Pomerium, post } from './per-user-support.js';
 
 const ALICE = { email: 'alice@example.test', athlete: 'i200001', token: 'tok-alice-Q7bX2vL9' };
 const BOB = { email: 'bob@example.test', athlete: 'i200002', token: 'tok-bob-M3nP8sK1' };
@@ -28,7 +29,12 @@ const athlete = (id: string): AthleteState => stack.fake.state.athletes.get(id)!
 async function connect(email: string, token: string): Promise<Client> {
   return stack.connect({ 'x-pomerium-jwt-assertion': await pomerium.assertion(email), authorization: `Bearer ${token}` });
 }
-const toolCall = (name: string, args: Record<string, unknown> = {}) => ({ jsonrpc: '2.0', id: 3, method: 'tools/call', params: { name, arguments: args } });
+const toolCall = (name: string, args: Record<string, unknown> = {}) => ({
+  jsonrpc: '2.0',
+  id: 3,
+  method: 'tools/call',
+  params: { name, arguments: args },
+});
 
 beforeAll(async () => {
   pomerium = await emulatedPomerium();
@@ -56,7 +62,7 @@ afterAll(async () => {
 });
 
 describe('oauth: the token Pomerium injects acts for its owner', () => {
-  it("each person sees their own athlete, sent upstream as their own Bearer token", async () => {
+  it('each person sees their own athlete, sent upstream as their own Bearer token', async () => {
     for (const p of [ALICE, BOB]) {
       const c = await connect(p.email, p.token);
       const before = stack.fake.requests.length;
@@ -80,9 +86,14 @@ describe('oauth: the token Pomerium injects acts for its owner', () => {
   });
 
   it("a cursor from one person's answer does not page another's", async () => {
-    const page = await call<{ next?: string }>(await connect(ALICE.email, ALICE.token), 'list_activities', { oldest: '2026-08-01', limit: 2 });
+    const page = await call<{ next?: string }>(await connect(ALICE.email, ALICE.token), 'list_activities', {
+      oldest: '2026-08-01',
+      limit: 2,
+    });
     expect(page.next).toBeDefined();
-    expect(await callError(await connect(BOB.email, BOB.token), 'list_activities', { cursor: page.next })).toMatch(/cursor was not issued to you/);
+    expect(await callError(await connect(BOB.email, BOB.token), 'list_activities', { cursor: page.next })).toMatch(
+      /cursor was not issued to you/,
+    );
   });
 
   it('no bearer token (Pomerium holds none yet): 401, the one case that lets Pomerium run the consent', async () => {
@@ -106,7 +117,11 @@ describe('oauth: the token Pomerium injects acts for its owner', () => {
   });
 
   it('a revoked token: HTTP 200 with a tool error to Disconnect then Connect — never 401 or insufficient_scope', async () => {
-    const r = await post(stack.mcpUrl, { 'x-pomerium-jwt-assertion': await pomerium.assertion(ALICE.email), authorization: `Bearer ${REVOKED}` }, toolCall('get_athlete'));
+    const r = await post(
+      stack.mcpUrl,
+      { 'x-pomerium-jwt-assertion': await pomerium.assertion(ALICE.email), authorization: `Bearer ${REVOKED}` },
+      toolCall('get_athlete'),
+    );
     answers.push(r.text);
     expect(r.status).toBe(200);
     expect(r.headers.get('www-authenticate')).toBeNull();

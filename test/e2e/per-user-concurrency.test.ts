@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AthleteState } from '../fake-intervals/index.js';
-import { startStack, type Stack, type Table } from '../support/harness.js';
-import { captureLogs, emulatedPomerium, leaked, type CapturedLogs, type Pomerium } from './per-user-support.js';
+import { type Stack, startStack, type Table } from '../support/harness.js';
+import { type CapturedLogs, captureLogs, emulatedPomerium, leaked, type Pomerium } from './per-user-support.js';
 
 const PEOPLE = ['ann', 'ben', 'cat', 'dan'].map((name, i) => ({
   name,
@@ -55,7 +55,10 @@ const CHECKS: Check[] = [
   },
   {
     name: 'get_wellness',
-    args: (_p, i) => ({ oldest: `2026-11-${String(1 + (i % 15)).padStart(2, '0')}`, newest: `2026-11-${String(4 + (i % 15)).padStart(2, '0')}` }),
+    args: (_p, i) => ({
+      oldest: `2026-11-${String(1 + (i % 15)).padStart(2, '0')}`,
+      newest: `2026-11-${String(4 + (i % 15)).padStart(2, '0')}`,
+    }),
     verify: (a, own) => {
       for (const r of rowsOf(a.days as Table)) expect(r.rhr ?? null).toBe(own.wellness.get(String(r.date))?.['restingHR'] ?? null);
     },
@@ -76,7 +79,11 @@ const CHECKS: Check[] = [
 let stack: Stack;
 const athleteOf = (p: Person) => stack.fake.state.athletes.get(p.athlete)!;
 
-async function hammer(clients: Map<string, Client>, perPerson: number, inFlight: number): Promise<{ calls: number; ms: number; failures: string[] }> {
+async function hammer(
+  clients: Map<string, Client>,
+  perPerson: number,
+  inFlight: number,
+): Promise<{ calls: number; ms: number; failures: string[] }> {
   // Interleave: call k goes to person k mod n, tool k / n mod checks, so neighbours differ in both.
   const jobs = Array.from({ length: perPerson * PEOPLE.length }, (_, k) => ({
     p: PEOPLE[k % PEOPLE.length]!,
@@ -130,7 +137,10 @@ describe('per-user: 1,000+ interleaved calls from four people', () => {
     const dir = join(pomerium.dir, 'people');
     mkdirSync(dir);
     for (const p of PEOPLE) writeFileSync(join(dir, `${p.name}.key`), p.key);
-    writeFileSync(join(dir, 'users.json'), JSON.stringify({ users: PEOPLE.map((p) => ({ email: p.email, api_key_file: `${p.name}.key` })) }));
+    writeFileSync(
+      join(dir, 'users.json'),
+      JSON.stringify({ users: PEOPLE.map((p) => ({ email: p.email, api_key_file: `${p.name}.key` })) }),
+    );
     stack = await startStack({
       fake: { accounts: PEOPLE.map((p) => ({ athleteId: p.athlete, apiKey: p.key })) },
       env: { ...pomerium.env, INTERVALS_CREDENTIALS: 'per-user', USERS_FILE: join(dir, 'users.json') },
@@ -140,7 +150,9 @@ describe('per-user: 1,000+ interleaved calls from four people', () => {
     const clients = new Map<string, Client>();
     for (const p of PEOPLE) clients.set(p.name, await stack.connect({ 'x-pomerium-jwt-assertion': await pomerium.assertion(p.email) }));
     const r = await hammer(clients, 260, 24);
-    console.log(`per-user: ${r.calls} calls from ${PEOPLE.length} people, 24 in flight: ${r.ms} ms (${Math.round((r.calls * 1000) / r.ms)} calls/s), ${stack.fake.requests.length} upstream requests`);
+    console.log(
+      `per-user: ${r.calls} calls from ${PEOPLE.length} people, 24 in flight: ${r.ms} ms (${Math.round((r.calls * 1000) / r.ms)} calls/s), ${stack.fake.requests.length} upstream requests`,
+    );
     expect(r.calls).toBeGreaterThanOrEqual(1000);
     expect(r.failures).toEqual([]);
     checkLogs(logs, 'k');
@@ -160,10 +172,15 @@ describe('oauth: interleaved calls with four tokens', () => {
     });
     const clients = new Map<string, Client>();
     for (const p of PEOPLE) {
-      clients.set(p.name, await stack.connect({ 'x-pomerium-jwt-assertion': await pomerium.assertion(p.email), authorization: `Bearer ${p.token}` }));
+      clients.set(
+        p.name,
+        await stack.connect({ 'x-pomerium-jwt-assertion': await pomerium.assertion(p.email), authorization: `Bearer ${p.token}` }),
+      );
     }
     const r = await hammer(clients, 100, 24);
-    console.log(`oauth: ${r.calls} calls from ${PEOPLE.length} people, 24 in flight: ${r.ms} ms (${Math.round((r.calls * 1000) / r.ms)} calls/s)`);
+    console.log(
+      `oauth: ${r.calls} calls from ${PEOPLE.length} people, 24 in flight: ${r.ms} ms (${Math.round((r.calls * 1000) / r.ms)} calls/s)`,
+    );
     expect(r.failures).toEqual([]);
     checkLogs(logs, 't');
   }, 120_000);
@@ -178,7 +195,10 @@ describe('fair queuing: one person bulk work does not starve another', () => {
     const dir = join(pomerium.dir, 'fair');
     mkdirSync(dir);
     for (const p of [ann, ben]) writeFileSync(join(dir, `${p.name}.key`), p.key);
-    writeFileSync(join(dir, 'users.json'), JSON.stringify({ users: [ann, ben].map((p) => ({ email: p.email, api_key_file: `${p.name}.key` })) }));
+    writeFileSync(
+      join(dir, 'users.json'),
+      JSON.stringify({ users: [ann, ben].map((p) => ({ email: p.email, api_key_file: `${p.name}.key` })) }),
+    );
     stack = await startStack({
       fake: { accounts: [ann, ben].map((p) => ({ athleteId: p.athlete, apiKey: p.key })) },
       // Slow pacing (20 starts/s, one at a time): the queue, not the fake, decides the order.
@@ -200,12 +220,17 @@ describe('fair queuing: one person bulk work does not starve another', () => {
     const order: string[] = [];
     const bulk = Array.from({ length: 30 }, (_, i) =>
       a
-        .callTool({ name: 'get_wellness', arguments: { oldest: `2026-10-${String(1 + i).padStart(2, '0')}`, newest: `2026-10-${String(1 + i).padStart(2, '0')}` } })
+        .callTool({
+          name: 'get_wellness',
+          arguments: { oldest: `2026-10-${String(1 + i).padStart(2, '0')}`, newest: `2026-10-${String(1 + i).padStart(2, '0')}` },
+        })
         .then((r) => order.push(r.isError ? 'ann-error' : 'ann')),
     );
     // Ben asks once the bulk is queued (its first answers are back).
     while (order.length < 2) await new Promise((r) => setTimeout(r, 10));
-    const single = b.callTool({ name: 'list_activities', arguments: { limit: 1 } }).then((r) => order.push(r.isError ? 'ben-error' : 'ben'));
+    const single = b
+      .callTool({ name: 'list_activities', arguments: { limit: 1 } })
+      .then((r) => order.push(r.isError ? 'ben-error' : 'ben'));
     await Promise.all([...bulk, single]);
     const benAt = order.indexOf('ben');
     console.log(`fair queuing: ben's call finished after ${benAt} of ann's 30 (order ${order.map((o) => o[0]).join('')})`);

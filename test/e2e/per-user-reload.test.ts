@@ -6,8 +6,8 @@
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, startStack, type Stack, type Table } from '../support/harness.js';
-import { captureLogs, emulatedPomerium, leaked, type CapturedLogs, type Pomerium } from './per-user-support.js';
+import { call, type Stack, startStack, type Table } from '../support/harness.js';
+import { type CapturedLogs, captureLogs, emulatedPomerium, leaked, type Pomerium } from './per-user-support.js';
 
 const KEYS = { alice: 'alice-key-reload-1', bob: 'bob-key-reload-2', carol: 'carol-key-reload-3' };
 const ATHLETES = { alice: 'i210001', bob: 'i210002', carol: 'i210003' };
@@ -19,7 +19,8 @@ let stack: Stack;
 let people: string;
 let usersFile: string;
 
-const entries = (...who: Who[]) => JSON.stringify({ users: who.map((w) => ({ email: `${w}@example.test`, api_key_file: `${w}.key` })) }, null, 2);
+const entries = (...who: Who[]) =>
+  JSON.stringify({ users: who.map((w) => ({ email: `${w}@example.test`, api_key_file: `${w}.key` })) }, null, 2);
 const as = async (w: Who) => stack.connect({ 'x-pomerium-jwt-assertion': await pomerium.assertion(`${w}@example.test`) });
 
 /** Wait (bounded) until `check` holds; the poll period is 100 ms. */
@@ -86,7 +87,10 @@ describe('per-user: reloading USERS_FILE', () => {
 
   it('a rotated key file takes effect on the next poll', async () => {
     writeFileSync(join(people, 'carol.key'), `${KEYS.alice}\n`); // carol now holds alice's (valid) key
-    await eventually(async () => (await call<{ id: string }>(await as('carol'), 'get_athlete')).id === ATHLETES.alice, 'the new key is used');
+    await eventually(
+      async () => (await call<{ id: string }>(await as('carol'), 'get_athlete')).id === ATHLETES.alice,
+      'the new key is used',
+    );
     const line = logs.lines.findLast((l) => l.msg === 'users file reloaded');
     expect(line?.keyChanged).toEqual(['carol@example.test']);
     writeFileSync(join(people, 'carol.key'), KEYS.carol);
@@ -94,7 +98,15 @@ describe('per-user: reloading USERS_FILE', () => {
   });
 
   it('a broken file is refused with a line naming the entry; the previous list stays in force', async () => {
-    writeFileSync(usersFile, JSON.stringify({ users: [{ email: 'bob@example.test', api_key_file: 'bob.key' }, { email: 'dave@example.test', api_key_file: 'dave.key' }] }));
+    writeFileSync(
+      usersFile,
+      JSON.stringify({
+        users: [
+          { email: 'bob@example.test', api_key_file: 'bob.key' },
+          { email: 'dave@example.test', api_key_file: 'dave.key' },
+        ],
+      }),
+    );
     expect(stack.server.reloadCredentials()).toBe(false);
     const line = logs.lines.find((l) => l.msg === 'users file NOT reloaded; the previous list stays in force');
     expect(String(line?.error)).toMatch(/users\[1\] \(dave@example\.test\): api_key_file .*dave\.key cannot be read \(ENOENT\)/);

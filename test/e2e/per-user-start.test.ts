@@ -7,9 +7,9 @@ import { once } from 'node:events';
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startFakeIntervals, type FakeIntervals } from '../fake-intervals/index.js';
+import { type FakeIntervals, startFakeIntervals } from '../fake-intervals/index.js';
 import { TODAY } from '../support/harness.js';
-import { emulatedPomerium, post, type Pomerium } from './per-user-support.js';
+import { emulatedPomerium, type Pomerium, post } from './per-user-support.js';
 
 const KEY = 'start-key-alice-9d2c';
 let pomerium: Pomerium;
@@ -19,7 +19,14 @@ let people: string;
 function entry(env: Record<string, string>) {
   // `node --import tsx`, not the tsx CLI: the signals must reach the server process itself (the CLI does not relay SIGHUP).
   const child = spawn(process.execPath, ['--import', 'tsx', 'src/index.ts'], {
-    env: { PATH: process.env.PATH, HOST: '127.0.0.1', PORT: '0', DOTENV_CONFIG_PATH: '/nonexistent/.env', INTERVALS_BASE_URL: fake.url, ...env },
+    env: {
+      PATH: process.env.PATH,
+      HOST: '127.0.0.1',
+      PORT: '0',
+      DOTENV_CONFIG_PATH: '/nonexistent/.env',
+      INTERVALS_BASE_URL: fake.url,
+      ...env,
+    },
     stdio: ['ignore', 'pipe', 'pipe'],
   });
   const out = { stdout: '', stderr: '' };
@@ -60,11 +67,18 @@ describe('start-up refusals', () => {
   });
 
   it('per-user without USERS_FILE, or with a file that names a missing key file', async () => {
-    expect(await refusal({ ...pomerium.env, INTERVALS_CREDENTIALS: 'per-user' })).toMatch(/USERS_FILE is required with INTERVALS_CREDENTIALS=per-user/);
+    expect(await refusal({ ...pomerium.env, INTERVALS_CREDENTIALS: 'per-user' })).toMatch(
+      /USERS_FILE is required with INTERVALS_CREDENTIALS=per-user/,
+    );
     const bad = join(people, 'bad.yaml');
-    writeFileSync(bad, 'users:\n  - email: alice@example.test\n    api_key_file: alice.key\n  - email: bob@example.test\n    api_key_file: bob.key\n');
+    writeFileSync(
+      bad,
+      'users:\n  - email: alice@example.test\n    api_key_file: alice.key\n  - email: bob@example.test\n    api_key_file: bob.key\n',
+    );
     const line = await refusal({ ...pomerium.env, INTERVALS_CREDENTIALS: 'per-user', USERS_FILE: bad });
-    expect(line).toBe(`intervals-mcp: USERS_FILE ${bad}: users[1] (bob@example.test): api_key_file ${join(people, 'bob.key')} cannot be read (ENOENT)`);
+    expect(line).toBe(
+      `intervals-mcp: USERS_FILE ${bad}: users[1] (bob@example.test): api_key_file ${join(people, 'bob.key')} cannot be read (ENOENT)`,
+    );
   });
 });
 

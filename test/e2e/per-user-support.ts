@@ -8,7 +8,7 @@ import { mkdtempSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
-import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { type CryptoKey, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { createLogger, type Logger } from '../../src/logger.js';
 
 export const AUDIENCE = 'intervals-mcp.example.test';
@@ -75,7 +75,12 @@ export async function post(url: URL, headers: Record<string, string>, body: unkn
     body: JSON.stringify(body),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, text, json: JSON.parse(text) as { error?: { code: number; message: string }; result?: unknown } };
+  return {
+    status: res.status,
+    headers: res.headers,
+    text,
+    json: JSON.parse(text) as { error?: { code: number; message: string }; result?: unknown },
+  };
 }
 
 /** Every secret that occurs in `haystack` (raw and in its Basic-auth base64 form). */

@@ -9,8 +9,8 @@ import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AthleteState } from '../fake-intervals/index.js';
-import { call, callError, col, startStack, TODAY, type Stack, type Table } from '../support/harness.js';
-import { captureLogs, emulatedPomerium, leaked, post, type CapturedLogs, type Pomerium } from './per-user-support.js';
+import { call, callError, col, type Stack, startStack, type Table, TODAY } from '../support/harness.js';
+import { type CapturedLogs, captureLogs, emulatedPomerium, leaked, type Pomerium, post } from './per-user-support.js';
 
 const PEOPLE = {
   alice: { email: 'alice@example.test', athlete: 'i200001', key: 'alice-key-7f3a9c' },
@@ -45,7 +45,11 @@ async function upstreamKeys(fn: () => Promise<unknown>): Promise<{ keys: Set<str
   await fn();
   const reqs = stack.fake.requests.slice(before);
   const keys = new Set(
-    reqs.map((r) => Buffer.from((r.headers.authorization ?? '').replace(/^Basic /, ''), 'base64').toString('utf8').replace(/^API_KEY:/, '')),
+    reqs.map((r) =>
+      Buffer.from((r.headers.authorization ?? '').replace(/^Basic /, ''), 'base64')
+        .toString('utf8')
+        .replace(/^API_KEY:/, ''),
+    ),
   );
   return { keys, paths: reqs.map((r) => r.path) };
 }
@@ -138,10 +142,18 @@ describe('per-user: each person acts as their own Intervals.icu account', () => 
   });
 
   it("the profile cache is per credential: everyone's athlete 0 is their own, whoever asked first", async () => {
-    const ids = await Promise.all((['alice', 'bob', 'dave', 'alice', 'bob'] as const).map(async (w) => [w, (await call<{ id: string; timezone: string }>(await as(w), 'get_athlete')).id]));
+    const ids = await Promise.all(
+      (['alice', 'bob', 'dave', 'alice', 'bob'] as const).map(async (w) => [
+        w,
+        (await call<{ id: string; timezone: string }>(await as(w), 'get_athlete')).id,
+      ]),
+    );
     for (const [w, id] of ids) expect(id).toBe(PEOPLE[w as Who].athlete);
     // get_wellness needs the profile's time zone: answered from each person's own cached profile.
-    const [a, b] = await Promise.all([call<{ range: string }>(await as('alice'), 'get_wellness'), call<{ range: string }>(await as('bob'), 'get_wellness')]);
+    const [a, b] = await Promise.all([
+      call<{ range: string }>(await as('alice'), 'get_wellness'),
+      call<{ range: string }>(await as('bob'), 'get_wellness'),
+    ]);
     expect(a.range).toBe(b.range); // same zone (Europe/London), same today — but fetched per person:
     const { keys } = await upstreamKeys(() => call(clients.get('bob')!, 'get_wellness'));
     expect([...keys]).toEqual([PEOPLE.bob.key]);
@@ -170,7 +182,9 @@ describe('per-user: each person acts as their own Intervals.icu account', () => 
     expect(col(next.activities, 'id')).not.toEqual(col(page.activities, 'id'));
     // carol's cursor for her own athlete does not page the athlete she coaches either.
     const carol = await call<{ next?: string }>(await as('carol'), 'list_activities', { oldest: '2026-08-01', limit: 3 });
-    expect(await callError(await as('carol'), 'list_activities', { cursor: carol.next, athlete_id: PEOPLE.bob.athlete })).toMatch(/cursor was not issued/);
+    expect(await callError(await as('carol'), 'list_activities', { cursor: carol.next, athlete_id: PEOPLE.bob.athlete })).toMatch(
+      /cursor was not issued/,
+    );
   });
 
   it('the catalogue is per person: read_only gets no write tool, a coach gets the roster and athlete_id', async () => {
@@ -203,7 +217,12 @@ describe('per-user: each person acts as their own Intervals.icu account', () => 
   it('an email outside USERS_FILE gets 403 (JSON-RPC error, no WWW-Authenticate) before any upstream call', async () => {
     const before = stack.fake.requests.length;
     for (const body of [
-      { jsonrpc: '2.0', id: 1, method: 'initialize', params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '0' } } },
+      {
+        jsonrpc: '2.0',
+        id: 1,
+        method: 'initialize',
+        params: { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 't', version: '0' } },
+      },
       { jsonrpc: '2.0', id: 2, method: 'tools/call', params: { name: 'get_athlete', arguments: {} } },
     ]) {
       const r = await post(stack.mcpUrl, { 'x-pomerium-jwt-assertion': await pomerium.assertion('mallory@example.test') }, body);
