@@ -55,7 +55,10 @@ const composeTags: Tags = ['override', 'reset'].flatMap((t) => [
   { tag: `!${t}`, collection: 'seq' as const, resolve: (v: unknown) => v },
   { tag: `!${t}`, collection: 'map' as const, resolve: (v: unknown) => v },
 ]) as unknown as Tags;
-const yamlOf = (p: string) => parse(read(p), { customTags: composeTags }) as Record<string, any>;
+/** Parsed YAML, read by path in assertions (each shape is asserted where it is used). */
+// biome-ignore lint/suspicious/noExplicitAny: parsed YAML documents, asserted field by field
+type Doc = Record<string, any>;
+const yamlOf = (p: string) => parse(read(p), { customTags: composeTags }) as Doc;
 
 const bash = (script: string, cwd: string, input = '', env: Record<string, string> = {}) =>
   spawnSync('bash', ['--norc', '--noprofile', '-c', script], {
@@ -156,7 +159,7 @@ describe('README oauth commands and scripts/render-pomerium-oauth.sh', () => {
     expect(r.stdout + r.stderr).not.toContain(SECRET);
     const out = join(cwd(), 'secrets/pomerium-oauth.yaml');
     expect(statSync(out).mode & 0o777).toBe(0o600);
-    const rendered = parse(readFileSync(out, 'utf8')) as Record<string, any>;
+    const rendered = parse(readFileSync(out, 'utf8')) as Doc;
     const route = rendered.routes[0];
     expect(route.from).toBe('https://intervals-mcp.example.com');
     expect(route.to).toBe('http://intervals-mcp:8000');
@@ -170,7 +173,7 @@ describe('README oauth commands and scripts/render-pomerium-oauth.sh', () => {
     expect(route.policy).toEqual({ allow: { or: [{ email: { is: 'me@example.com' } }, { email: { is: 'partner@example.com' } }] } });
     expect(rendered.databroker_storage_type).toBe('file');
     // Everything but the route is the single-user config, so the two cannot drift apart.
-    const single = parse(read('pomerium/config.yaml')) as Record<string, any>;
+    const single = parse(read('pomerium/config.yaml')) as Doc;
     const { routes: _r, ...settings } = rendered;
     const { routes: singleRoutes, ...singleSettings } = single;
     expect(settings).toEqual(singleSettings);
@@ -193,7 +196,7 @@ describe('README oauth commands and scripts/render-pomerium-oauth.sh', () => {
     );
     expect(bash('scripts/render-pomerium-oauth.sh', cwd()).status).toBe(0);
     expect(statSync(out).ino).toBe(inode);
-    expect((parse(readFileSync(out, 'utf8')) as any).routes[0].policy.allow.or).toEqual([{ email: { is: 'me@example.com' } }]);
+    expect((parse(readFileSync(out, 'utf8')) as Doc).routes[0].policy.allow.or).toEqual([{ email: { is: 'me@example.com' } }]);
   });
 
   it('refuses missing or malformed values with a line naming them, never printing the secret', () => {
