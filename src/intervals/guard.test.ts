@@ -232,6 +232,21 @@ describe('lifecycle', () => {
     expect(closeSpy).not.toHaveBeenCalled();
   });
 
+  it('close() of its own pool waits for nothing when idle, and cuts requests still out (after the drain)', async () => {
+    const idle = new IntervalsGuard();
+    const idleClose = vi.spyOn(idle.dispatcher, 'close');
+    await idle.close();
+    expect(idleClose).toHaveBeenCalled();
+
+    const busy = new IntervalsGuard();
+    const destroy = vi.spyOn(busy.dispatcher, 'destroy');
+    const busyClose = vi.spyOn(busy.dispatcher, 'close');
+    await busy.acquire('k'); // a request still out
+    await busy.close();
+    expect(destroy).toHaveBeenCalled();
+    expect(busyClose).not.toHaveBeenCalled();
+  });
+
   it('rejects nonsensical options', () => {
     expect(() => new IntervalsGuard({ ratePerSec: 0 })).toThrow(RangeError);
     expect(() => new IntervalsGuard({ maxConcurrent: -1 })).toThrow(RangeError);

@@ -265,7 +265,7 @@ export class IntervalsGuard {
     return Math.max(0, this.pausedUntil - this.clock.now());
   }
 
-  /** Stop handing out turns; reject waiters; close the pool if this guard created it. */
+  /** Stop handing out turns; reject waiters; close the pool if this guard created it (cutting requests still out). */
   async close(): Promise<void> {
     if (this.closed) return;
     this.closed = true;
@@ -279,7 +279,11 @@ export class IntervalsGuard {
     this.queues.clear();
     this.order.length = 0;
     this.queued = 0;
-    if (this.ownsDispatcher) await this.dispatcher.close();
+    if (!this.ownsDispatcher) return;
+    // Shutdown comes after the HTTP drain: a request still out now has nobody left to answer, so it
+    // is cut rather than waited for (a stalled upstream would otherwise hold the exit for its deadline).
+    if (this.active > 0) await this.dispatcher.destroy();
+    else await this.dispatcher.close();
   }
 
   // ------------------------------------------------------------------------------------------
