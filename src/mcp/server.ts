@@ -136,7 +136,15 @@ export const sharedJsonSchemaValidator: jsonSchemaValidator = {
   },
 };
 
-export function createMcpServer(deps: McpDeps, info: RequestInfo = {}): McpServer {
+/**
+ * What a server must be able to answer: `all`, or `tools/call` only. A POST that carries nothing
+ * but one tools/call gets a server without the prompts, resources and views: their registration was
+ * most of the cost of building a server per request, and a tools/call answer cannot depend on them
+ * (capabilities are announced only in `initialize`, which always gets the full server).
+ */
+export type ServerScope = 'all' | 'tools/call';
+
+export function createMcpServer(deps: McpDeps, info: RequestInfo = {}, scope: ServerScope = 'all'): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: deps.version },
     { instructions: INSTRUCTIONS, capabilities: { logging: {} }, jsonSchemaValidator: sharedJsonSchemaValidator },
@@ -160,8 +168,10 @@ export function createMcpServer(deps: McpDeps, info: RequestInfo = {}): McpServe
   // The catalogue is the same for every request: serve it from a cache built once per deps, without
   // the `$schema` and `execution` boilerplate the SDK adds to every tool (tokens the model pays for).
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: catalogue(deps) }));
-  deps.extras?.(server);
-  if (deps.apps) registerApps(server, exposedTools(deps).map((t) => t.name));
+  if (scope === 'all') {
+    deps.extras?.(server);
+    if (deps.apps) registerApps(server, exposedTools(deps).map((t) => t.name));
+  }
   return server;
 }
 

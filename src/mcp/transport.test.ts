@@ -3,7 +3,7 @@
  * built) and yet every per-request server and transport is garbage; a client that leaves mid-call
  * still aborts the running handler.
  */
-import { createServer, request, type Server } from 'node:http';
+import { createServer, request, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
@@ -16,7 +16,7 @@ import { createLogger } from '../logger.js';
 import type { ContextFactory } from '../tools/support/context.js';
 import { defineTool, READ, type ToolContext } from '../tools/support/tool.js';
 import type { McpDeps } from './server.js';
-import { handleMcpPost } from './transport.js';
+import { handleMcpPost, scopeOf } from './transport.js';
 
 setFlagsFromString('--expose-gc');
 const gc = runInNewContext('gc') as () => void;
@@ -57,9 +57,13 @@ const deps: McpDeps = { tools: [ping], contextFor, athleteIds: ['i1'], readOnly:
 
 let http: Server;
 let port: number;
+/** Set only by the test that needs it: holding a response would keep its server alive. */
+let lastResponse: ServerResponse | undefined;
+let captureResponse = false;
 
 beforeEach(async () => {
   http = createServer((req, res) => {
+    if (captureResponse) lastResponse = res;
     let raw = '';
     req.on('data', (d) => (raw += d));
     req.on('end', () => void handleMcpPost(deps, req, res, JSON.parse(raw), {}));
@@ -72,6 +76,10 @@ const restore: (() => void)[] = [];
 
 afterEach(async () => {
   vi.restoreAllMocks();
+  captureResponse = false;
+  lastResponse = undefined;
+  started = undefined;
+  aborted = undefined;
   for (const r of restore.splice(0)) r();
   http.closeAllConnections();
   await new Promise((r) => http.close(r));
@@ -160,5 +168,29 @@ describe('handleMcpPost', () => {
     await wasAborted;
     expect(servers.made()).toBe(2);
     expect(await servers.collected()).toBe(2);
+  });
+});
+
+describe('handleMcpPost when someone else answers', () => {
+  it('a response ended by another party (the drain deadline) still aborts the running handler', async () => {
+    captureResponse = true;
+    const wasAborted = new Promise<void>((r) => (aborted = r));
+    started = () => lastResponse!.writeHead(503).end('{}');
+    const answer = await post({ wait: true });
+    expect(answer).toEqual({});
+    await wasAborted;
+  });
+});
+
+describe('scopeOf', () => {
+  it('only a single tools/call request gets the tools-only server', () => {
+    expect(scopeOf({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'ping' } })).toBe('tools/call');
+    expect(scopeOf({ jsonrpc: '2.0', id: 1, method: 'tools/list' })).toBe('all');
+    expect(scopeOf({ jsonrpc: '2.0', id: 1, method: 'initialize', params: {} })).toBe('all');
+    expect(scopeOf({ jsonrpc: '2.0', id: 1, method: 'prompts/get', params: { name: 'x' } })).toBe('all');
+    expect(scopeOf({ jsonrpc: '2.0', method: 'tools/call' })).toBe('all');
+    expect(scopeOf([{ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'ping' } }])).toBe('all');
+    expect(scopeOf(null)).toBe('all');
+    expect(scopeOf('tools/call')).toBe('all');
   });
 });

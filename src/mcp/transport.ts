@@ -4,7 +4,13 @@
  */
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import { createMcpServer, type McpDeps, type RequestInfo } from './server.js';
+import { createMcpServer, type McpDeps, type RequestInfo, type ServerScope } from './server.js';
+
+/** `tools/call` when the POST is exactly one tools/call request (the usual case), else `all`. */
+export function scopeOf(body: unknown): ServerScope {
+  const m = body as { method?: unknown; id?: unknown } | null;
+  return m && typeof m === 'object' && !Array.isArray(m) && m.method === 'tools/call' && m.id !== undefined ? 'tools/call' : 'all';
+}
 
 export async function handleMcpPost(
   deps: McpDeps,
@@ -13,22 +19,24 @@ export async function handleMcpPost(
   body: unknown,
   info: RequestInfo,
 ): Promise<void> {
-  const server = createMcpServer(deps, info);
+  const server = createMcpServer(deps, info, scopeOf(body));
   // No sessionIdGenerator: stateless (the SDK reads a missing one as undefined).
   const transport = new StreamableHTTPServerTransport({ enableJsonResponse: true });
+  // Set once the SDK has written its own answer. In JSON-response mode it writes only when every
+  // request in the POST has been answered, so no handler is running any more, and a stateless server
+  // never waits on the client: the server and transport then hold no timer, socket or listener
+  // outside this response and are garbage with it (src/mcp/transport.test.ts checks). Closing them
+  // would only make the SDK build a "Connection closed" McpError, stack trace included, for nobody
+  // to read, on every call.
+  let answered = false;
   res.on('close', () => {
-    // The usual end: the whole answer was written. In JSON-response mode the SDK writes it only once
-    // every request in the POST has been answered, so no handler is still running, and a stateless
-    // server never waits on the client; the server and transport hold no timer, socket or listener
-    // outside this response and are garbage with it (src/mcp/transport.test.ts checks both). Closing
-    // them would only make the SDK build a "Connection closed" McpError, stack trace included, for
-    // nobody to read: on every call.
-    if (res.writableFinished) return;
-    // The client left before its answer: close, which aborts the handlers still running (and with
-    // them their upstream requests).
+    if (answered) return;
+    // The response ended without the SDK's answer: the client left, or the drain deadline answered
+    // for us. Close, which aborts the handlers still running (and with them their upstream requests).
     void transport.close();
     void server.close();
   });
   await server.connect(transport);
   await transport.handleRequest(req, res, body);
+  answered = true;
 }
