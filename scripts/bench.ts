@@ -1,76 +1,431 @@
 /**
- * `npm run bench`: cold start, throughput and memory of the server, run as its own process (as in
- * production) against the fake Intervals.icu on loopback. Bounded: a fixed number of clients for a
- * fixed time, then it stops. Prints figures and asserts nothing (timings on a shared machine are
- * noisy). Usage: npm run bench [-- seconds]; BENCH_DIST=1 (after npm run build) runs dist/index.js;
- * BENCH_NODE_OPTIONS passes V8 flags, e.g. the container's heap settings.
+ * `npm run bench`: what one call costs, measured the way it runs in production. The built server
+ * (`node dist/index.js`, default settings) runs as its own process so its CPU time can be read from
+ * /proc; the fake Intervals.icu and the load clients run in this process; everything on loopback.
+ *
+ *   npm run build && npm run bench [-- --quick] [-- --profile] [-- --peer DIR] [-- --calls N]
+ *     [-- --only cold,load,direct,memory,profile]
+ *
+ * Reports, in one run:
+ * - for list_activities(limit 5), get_wellness(7 days) and get_fitness(90 days) at 10 concurrent
+ *   clients: calls/s, p50/p95/p99 latency and server CPU ms per call;
+ * - the same upstream requests made directly with undici at the same concurrency (what one call
+ *   would cost with no MCP server in between): the MCP-overhead ratio = MCP calls/s ÷ direct calls/s;
+ * - cold start, spawn → first tools/list answer, median of 7 spawns of `node dist/index.js`;
+ * - RSS idle, after 50k and 100k calls, and after 10 s idle (--quick: 5k/10k calls, 3 s idle);
+ * - with --profile: a CPU profile of the server under load (list_activities, get_wellness) and its
+ *   top self-time functions (from an unminified one-file bundle, so each frame names its module);
+ * - with --peer DIR: the same scenarios against another Streamable HTTP server (see runPeer).
+ *
+ * Bounded: a fixed number of calls per phase, each phase also capped in time. Prints figures and
+ * asserts nothing (timings on a shared machine are noisy). The server's upstream pacing (10 req/s by
+ * default, for the real Intervals.icu) is lifted to 1000/s so the bench measures the server, not
+ * the pacing; every other setting is the default.
  */
-import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
+import { type ChildProcess, spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { createServer } from 'node:net';
+import { tmpdir } from 'node:os';
+import { join, resolve } from 'node:path';
+import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
-import { Client } from '@modelcontextprotocol/sdk/client/index.js';
-import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
-import { startFakeIntervals } from '../test/fake-intervals/index.js';
-import { call } from '../test/support/harness.js';
+import { Pool } from 'undici';
+import { type FakeIntervals, startFakeIntervals } from '../test/fake-intervals/index.js';
+import { bundleSources, summariseProfile } from './bench/profile.js';
 
-const CLIENTS = 10;
-const SECONDS = Number(process.argv[2] ?? 10);
-const PORT = 18_731;
-
-const fake = await startFakeIntervals({ apiKey: 'bench-key' });
-const t0 = performance.now();
-// BENCH_DIST=1 runs the built server (npm run build first), as the container does.
-const entry = process.env.BENCH_DIST ? ['dist/index.js'] : ['--import', 'tsx', 'src/index.ts'];
-const server = spawn(process.execPath, [...(process.env.BENCH_NODE_OPTIONS ?? '').split(' ').filter(Boolean), ...entry], {
-  env: { PATH: process.env.PATH, INTERVALS_API_KEY: 'bench-key', INTERVALS_BASE_URL: fake.url, PORT: String(PORT), LOG_LEVEL: 'warn', DOTENV_CONFIG_PATH: '/nonexistent' },
-  stdio: ['ignore', 'inherit', 'inherit'],
-});
-const url = new URL(`http://127.0.0.1:${PORT}/mcp`);
-const connect = async () => {
-  const c = new Client({ name: 'bench', version: '0' });
-  await c.connect(new StreamableHTTPClientTransport(url));
-  return c;
+const args = process.argv.slice(2);
+const flag = (name: string) => args.includes(name);
+const option = (name: string) => {
+  const i = args.indexOf(name);
+  return i >= 0 ? args[i + 1] : undefined;
 };
-let first: Client | undefined;
-for (let i = 0; i < 200 && !first; i++) {
-  try {
-    first = await connect();
-  } catch {
-    await new Promise((r) => setTimeout(r, 25));
+const QUICK = flag('--quick');
+/** --only cold,load,direct,memory,profile: run just these phases (default: all but profile, which needs --profile). */
+const ONLY = option('--only')?.split(',');
+const phase = (name: string) => (ONLY ? ONLY.includes(name) : name !== 'profile' || flag('--profile'));
+const CLIENTS = 10;
+/** Measured calls per scenario (after a warm-up of a tenth as many). */
+const CALLS = Number(option('--calls') ?? (QUICK ? 1_500 : 6_000));
+/** No phase runs longer than this, whatever its count. */
+const PHASE_CAP_MS = 90_000;
+const MEMORY_STEPS = QUICK ? [5_000, 10_000] : [50_000, 100_000];
+const IDLE_MS = QUICK ? 3_000 : 10_000;
+const COLD_RUNS = 7;
+const API_KEY = 'bench-key';
+const ENTRY = resolve('dist/index.js');
+
+const SCENARIOS = [
+  { label: 'list_activities(limit 5)', tool: 'list_activities', args: { limit: 5 } },
+  { label: 'get_wellness(7 d)', tool: 'get_wellness', args: {} },
+  { label: 'get_fitness(90 d)', tool: 'get_fitness', args: {} },
+] as const;
+
+const CLK_TCK = 100; // Linux USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s.
+
+/** User + system CPU of a process in ms (from /proc, so the process needs no cooperation). */
+function cpuMs(pid: number): number {
+  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
+  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
+  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
+}
+
+function rssMiB(pid: number): number {
+  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+}
+
+async function freePort(): Promise<number> {
+  const srv = createServer();
+  await new Promise<void>((r) => srv.listen(0, '127.0.0.1', r));
+  const { port } = srv.address() as { port: number };
+  await new Promise((r) => srv.close(r));
+  return port;
+}
+
+interface Target {
+  url: URL;
+  pool: Pool;
+  /** Extra headers each POST carries. */
+  headers: Record<string, string>;
+}
+
+let nextId = 1;
+/** One JSON-RPC exchange over Streamable HTTP (JSON or single-event SSE answer); throws on an error answer. */
+async function rpc(t: Target, method: string, params: unknown): Promise<unknown> {
+  const { statusCode, body } = await t.pool.request({
+    path: t.url.pathname,
+    method: 'POST',
+    headers: {
+      'content-type': 'application/json',
+      accept: 'application/json, text/event-stream',
+      'mcp-protocol-version': '2025-06-18',
+      ...t.headers,
+    },
+    body: JSON.stringify({ jsonrpc: '2.0', id: nextId++, method, params }),
+  });
+  const text = await body.text();
+  if (statusCode !== 200) throw new Error(`${method}: HTTP ${statusCode} ${text.slice(0, 200)}`);
+  const json = text.startsWith('{') ? text : (/^data: (.*)$/m.exec(text)?.[1] ?? '');
+  const msg = JSON.parse(json) as { result?: { isError?: boolean; content?: unknown }; error?: unknown };
+  if (msg.error) throw new Error(`${method}: ${JSON.stringify(msg.error)}`);
+  if (msg.result?.isError) throw new Error(`${method}: tool error ${JSON.stringify(msg.result.content).slice(0, 300)}`);
+  return msg.result;
+}
+
+const INIT = { protocolVersion: '2025-06-18', capabilities: {}, clientInfo: { name: 'bench', version: '1' } };
+
+interface Server {
+  child: ChildProcess;
+  pid: number;
+  target: Target;
+  stop(): Promise<void>;
+}
+
+async function waitReady(t: Target, deadlineMs: number): Promise<void> {
+  for (;;) {
+    try {
+      await rpc(t, 'initialize', INIT);
+      await rpc(t, 'tools/list', {});
+      return;
+    } catch (err) {
+      if (performance.now() > deadlineMs) throw err;
+      await new Promise((r) => setTimeout(r, 5));
+    }
   }
 }
-if (!first) throw new Error('server did not start');
-await first.listTools();
-const coldMs = performance.now() - t0;
-const rss = () => `${(Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${server.pid}/status`, 'utf8'))![1]) / 1024).toFixed(0)} MiB`;
 
-async function load(tool: string, args: Record<string, unknown>) {
-  const clients = await Promise.all(Array.from({ length: CLIENTS }, connect));
-  const deadline = performance.now() + SECONDS * 1000;
+async function startOurs(fake: FakeIntervals, nodeArgs: string[] = [ENTRY]): Promise<Server & { startMs: number }> {
+  const port = await freePort();
+  const started = performance.now();
+  const child = spawn(process.execPath, nodeArgs, {
+    env: {
+      PATH: process.env.PATH,
+      HOME: process.env.HOME,
+      INTERVALS_API_KEY: API_KEY,
+      INTERVALS_BASE_URL: fake.url,
+      INTERVALS_RATE_LIMIT: '1000',
+      INTERVALS_RATE_BURST: '1000',
+      HOST: '127.0.0.1',
+      PORT: String(port),
+      DOTENV_CONFIG_PATH: '/nonexistent',
+    },
+    // Default log level (info): one line per call, as in production, written to /dev/null.
+    stdio: ['ignore', 'ignore', 'inherit'],
+  });
+  const target: Target = {
+    url: new URL(`http://127.0.0.1:${port}/mcp`),
+    pool: new Pool(`http://127.0.0.1:${port}`, { connections: CLIENTS }),
+    headers: {},
+  };
+  await waitReady(target, started + 30_000);
+  const startMs = performance.now() - started;
+  return { child, pid: child.pid!, target, startMs, stop: () => stopChild(child, target.pool) };
+}
+
+async function stopChild(child: ChildProcess, pool: Pool): Promise<void> {
+  await pool.close();
+  if (child.exitCode !== null) return;
+  const exited = new Promise((r) => child.once('exit', r));
+  child.kill('SIGTERM');
+  await exited;
+}
+
+interface LoadResult {
+  calls: number;
+  seconds: number;
+  p50: number;
+  p95: number;
+  p99: number;
+  cpuPerCall?: number;
+}
+
+/** `calls` calls of `fn` from CLIENTS concurrent loops (stops early at PHASE_CAP_MS). */
+async function load(calls: number, fn: () => Promise<unknown>, pid?: number): Promise<LoadResult> {
   const latencies: number[] = [];
+  let issued = 0;
+  const cpu0 = pid ? cpuMs(pid) : 0;
+  const t0 = performance.now();
+  const cap = t0 + PHASE_CAP_MS;
   await Promise.all(
-    clients.map(async (c) => {
-      while (performance.now() < deadline) {
+    Array.from({ length: CLIENTS }, async () => {
+      while (issued < calls && performance.now() < cap) {
+        issued++;
         const s = performance.now();
-        await call(c, tool, args);
+        await fn();
         latencies.push(performance.now() - s);
       }
     }),
   );
-  await Promise.all(clients.map((c) => c.close()));
+  const seconds = (performance.now() - t0) / 1000;
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!.toFixed(1);
-  return `${(latencies.length / SECONDS).toFixed(0)} calls/s, p50 ${pct(50)} ms, p95 ${pct(95)} ms (${latencies.length} calls)`;
+  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
+  const result: LoadResult = { calls: latencies.length, seconds, p50: pct(50), p95: pct(95), p99: pct(99) };
+  if (pid) result.cpuPerCall = (cpuMs(pid) - cpu0) / latencies.length;
+  return result;
 }
 
-console.log(`cold start to first tools/list (${entry.at(-1)}): ${coldMs.toFixed(0)} ms`);
-console.log(`server RSS warm: ${rss()}`);
-console.log(`list_activities limit 5, ${CLIENTS} clients, ${SECONDS} s: ${await load('list_activities', { limit: 5 })}`);
-console.log(`server RSS after that load: ${rss()}`);
-console.log(`get_wellness 7 days, ${CLIENTS} clients, ${SECONDS} s: ${await load('get_wellness', {})}`);
-console.log(`server RSS after both loads: ${rss()}`);
-await first.close();
-server.kill('SIGTERM');
-await new Promise((r) => server.once('exit', r));
-await fake.close();
+const rate = (r: LoadResult) => r.calls / r.seconds;
+const fmt = (r: LoadResult) =>
+  `${rate(r).toFixed(0).padStart(5)} calls/s  p50 ${r.p50.toFixed(1)}  p95 ${r.p95.toFixed(1)}  p99 ${r.p99.toFixed(1)} ms` +
+  (r.cpuPerCall !== undefined ? `  server CPU ${r.cpuPerCall.toFixed(3)} ms/call` : '') +
+  `  (${r.calls} calls)`;
+
+const toolCall = (t: Target, s: (typeof SCENARIOS)[number]) => () => rpc(t, 'tools/call', { name: s.tool, arguments: s.args });
+
+/** The upstream GETs one warm call of a scenario makes (path, query, headers as sent). */
+async function upstreamOf(fake: FakeIntervals, call: () => Promise<unknown>) {
+  await call();
+  fake.requests.length = 0;
+  await call();
+  return fake.requests.map((r) => ({ method: r.method, path: `${r.path}?${new URLSearchParams(r.query)}`, headers: r.headers }));
+}
+
+async function direct(fake: FakeIntervals, requests: Awaited<ReturnType<typeof upstreamOf>>): Promise<LoadResult> {
+  const pool = new Pool(fake.url, { connections: CLIENTS });
+  const auth = `Basic ${Buffer.from(`API_KEY:${API_KEY}`).toString('base64')}`;
+  const once = () =>
+    Promise.all(
+      requests.map(async (r) => {
+        const headers: Record<string, string> = { authorization: auth };
+        const enc = r.headers['accept-encoding'];
+        if (typeof enc === 'string') headers['accept-encoding'] = enc;
+        const res = await pool.request({ path: r.path, method: 'GET', headers });
+        await res.body.arrayBuffer();
+        if (res.statusCode !== 200) throw new Error(`direct ${r.path}: HTTP ${res.statusCode}`);
+      }),
+    );
+  await load(Math.ceil(CALLS / 10), once);
+  const r = await load(CALLS, once);
+  fake.requests.length = 0;
+  await pool.close();
+  return r;
+}
+
+function median(xs: number[]): number {
+  const s = [...xs].sort((a, b) => a - b);
+  return s[Math.floor(s.length / 2)]!;
+}
+
+async function coldStart(fake: FakeIntervals): Promise<number[]> {
+  const times: number[] = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    const s = await startOurs(fake);
+    times.push(s.startMs);
+    await s.stop();
+  }
+  return times;
+}
+
+async function scenarios(fake: FakeIntervals, target: Target, pid: number | undefined, name: string) {
+  const out: Record<string, LoadResult> = {};
+  for (const s of SCENARIOS) {
+    const fn = toolCall(target, s);
+    await load(Math.ceil(CALLS / 10), fn);
+    out[s.label] = await load(CALLS, fn, pid);
+    fake.requests.length = 0;
+    console.log(`  ${name.padEnd(6)} ${s.label.padEnd(26)} ${fmt(out[s.label]!)}`);
+  }
+  return out;
+}
+
+async function memory(fake: FakeIntervals, server: Server, idleRss: number, done: number) {
+  console.log(`\nMemory (RSS of the server process, default settings)`);
+  console.log(`  idle after start and one tools/list: ${idleRss.toFixed(0)} MiB`);
+  const fns = SCENARIOS.slice(0, 2).map((s) => toolCall(server.target, s));
+  let i = 0;
+  const mixed = () => fns[i++ % fns.length]!();
+  const rss: number[] = [];
+  for (const step of MEMORY_STEPS) {
+    while (done < step) {
+      const n = Math.min(10_000, step - done);
+      const r = await load(n, mixed);
+      done += r.calls;
+      fake.requests.length = 0;
+      if (r.calls < n) break; // time cap
+    }
+    rss.push(rssMiB(server.pid));
+    console.log(`  after ${done} calls: ${rss.at(-1)!.toFixed(0)} MiB`);
+  }
+  await new Promise((r) => setTimeout(r, IDLE_MS));
+  console.log(`  after ${IDLE_MS / 1000} s idle: ${rssMiB(server.pid).toFixed(0)} MiB`);
+  if (rss.length === 2) console.log(`  change ${MEMORY_STEPS[0]} → ${MEMORY_STEPS[1]} calls: ${(rss[1]! - rss[0]!).toFixed(1)} MiB`);
+}
+
+/**
+ * The server bundled as the build does, but unminified and in one file, so every profile frame can
+ * be traced to its module by esbuild's `// path` comments; same code, same run-time behaviour.
+ */
+async function profileBuild(dir: string): Promise<string> {
+  const { build } = await import('esbuild');
+  await build({
+    absWorkingDir: process.cwd(),
+    entryPoints: { index: 'src/index.ts' },
+    outdir: dir,
+    bundle: true,
+    format: 'esm',
+    platform: 'node',
+    target: 'node22',
+    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
+    logLevel: 'warning',
+  });
+  return join(dir, 'index.js');
+}
+
+async function profile(fake: FakeIntervals) {
+  const dir = mkdtempSync(join(tmpdir(), 'bench-prof-'));
+  const bundle = await profileBuild(dir);
+  const server = await startOurs(fake, ['--cpu-prof', `--cpu-prof-dir=${dir}`, bundle]);
+  for (const s of SCENARIOS.slice(0, 2)) await load(CALLS, toolCall(server.target, s));
+  await server.stop();
+  // The launcher re-executes Node with the heap flags (same pid): the larger profile is the server's.
+  const file = readdirSync(dir)
+    .filter((f) => f.endsWith('.cpuprofile'))
+    .sort((a, b) => statSync(join(dir, b)).size - statSync(join(dir, a)).size)[0];
+  if (!file) throw new Error(`no CPU profile written to ${dir}`);
+  console.log(`\nCPU profile of the server, ${CALLS} calls each of list_activities(limit 5) and get_wellness(7 d) (${join(dir, file)})`);
+  const map = bundleSources(pathToFileURL(bundle).href, readFileSync(bundle, 'utf8'));
+  console.log(summariseProfile(JSON.parse(readFileSync(join(dir, file), 'utf8')), 30, map));
+  fake.requests.length = 0;
+}
+
+/**
+ * --peer DIR: another Streamable HTTP MCP server, started by the command in DIR/bench-peer.json
+ * ({"command": [...], "env": {...}, "path": "/mcp", "tools": {"list_activities": {...args}}}); its
+ * upstream is pointed at the fake with the variables the file names. Same clients, same scenarios.
+ */
+async function runPeer(fake: FakeIntervals, dir: string) {
+  const spec = JSON.parse(readFileSync(join(dir, 'bench-peer.json'), 'utf8')) as {
+    command: string[];
+    env: Record<string, string>;
+    path: string;
+    scenarios: Record<string, { tool: string; args: Record<string, unknown> }>;
+  };
+  const port = await freePort();
+  const env = Object.fromEntries(
+    Object.entries(spec.env).map(([k, v]) => [
+      k,
+      v.replaceAll('{FAKE}', fake.url).replaceAll('{PORT}', String(port)).replaceAll('{KEY}', API_KEY),
+    ]),
+  );
+  const started = performance.now();
+  const child = spawn(
+    spec.command[0]!,
+    spec.command.slice(1).map((a) => a.replaceAll('{PORT}', String(port))),
+    {
+      cwd: dir,
+      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
+      stdio: ['ignore', 'ignore', 'inherit'],
+    },
+  );
+  const target: Target = {
+    url: new URL(`http://127.0.0.1:${port}${spec.path}`),
+    pool: new Pool(`http://127.0.0.1:${port}`, { connections: CLIENTS }),
+    headers: {},
+  };
+  await waitReady(target, started + 30_000);
+  console.log(
+    `\nPeer ${dir}: first tools/list ${(performance.now() - started).toFixed(0)} ms after spawn, RSS ${rssMiB(child.pid!).toFixed(0)} MiB`,
+  );
+  const results: Record<string, LoadResult> = {};
+  for (const s of SCENARIOS) {
+    const p = spec.scenarios[s.tool];
+    if (!p) continue;
+    const fn = () => rpc(target, 'tools/call', { name: p.tool, arguments: p.args });
+    await load(Math.ceil(CALLS / 10), fn);
+    results[s.label] = await load(CALLS, fn, child.pid);
+    fake.requests.length = 0;
+    console.log(`  peer   ${s.label.padEnd(26)} ${fmt(results[s.label]!)}`);
+  }
+  console.log(`  peer RSS after load: ${rssMiB(child.pid!).toFixed(0)} MiB`);
+  await stopChild(child, target.pool);
+  return results;
+}
+
+async function main() {
+  if (!existsSync(ENTRY)) throw new Error('dist/index.js is missing: run `npm run build` first');
+  const fake = await startFakeIntervals({ apiKey: API_KEY });
+  console.log(
+    `intervals-mcp bench: node ${process.version}, ${CLIENTS} concurrent clients, ${CALLS} calls per scenario${QUICK ? ' (--quick)' : ''}`,
+  );
+
+  if (phase('cold')) {
+    const colds = await coldStart(fake);
+    console.log(
+      `\nCold start, spawn → first tools/list answer (node dist/index.js, ${COLD_RUNS} spawns): median ${median(colds).toFixed(0)} ms (${colds.map((t) => t.toFixed(0)).join(', ')})`,
+    );
+  }
+
+  const server = await startOurs(fake);
+  const idleRss = rssMiB(server.pid);
+  let ours: Record<string, LoadResult> = {};
+  if (phase('load') || phase('direct') || phase('memory')) {
+    console.log(`\nThroughput, latency and server CPU (${CLIENTS} concurrent clients)`);
+    ours = await scenarios(fake, server.target, server.pid, 'ours');
+  }
+  if (phase('direct')) console.log(`\nThe same upstream requests made directly with undici (no MCP server), ${CLIENTS} concurrent`);
+  for (const s of phase('direct') ? SCENARIOS : []) {
+    const reqs = await upstreamOf(fake, toolCall(server.target, s));
+    const d = await direct(fake, reqs);
+    console.log(
+      `  direct ${s.label.padEnd(26)} ${fmt(d)}  [${reqs.length} GET: ${reqs.map((r) => r.path.replace(/\?.*/, '')).join(', ')}]  MCP-overhead ratio ${(rate(ours[s.label]!) / rate(d)).toFixed(2)}`,
+    );
+  }
+  const peerDir = option('--peer');
+  if (peerDir) {
+    const peer = await runPeer(fake, resolve(peerDir));
+    for (const [label, p] of Object.entries(peer)) {
+      const o = ours[label]!;
+      console.log(
+        `  ours ÷ peer ${label.padEnd(26)} calls/s ${(rate(o) / rate(p)).toFixed(2)}×, server CPU/call ${o.cpuPerCall!.toFixed(3)} vs ${p.cpuPerCall!.toFixed(3)} ms`,
+      );
+    }
+  }
+  const done = Object.values(ours).reduce((n, r) => n + r.calls + Math.ceil(CALLS / 10), 0) + SCENARIOS.length * 2;
+  if (phase('memory')) await memory(fake, server, idleRss, done);
+  await server.stop();
+
+  if (phase('profile')) await profile(fake);
+  await fake.close();
+}
+
+await main();
 process.exit(0);
