@@ -16,9 +16,10 @@ const LAYERS: [number, (f: string) => boolean][] = [
   [0, (f) => ['config.ts', 'logger.ts', 'version.ts'].includes(f)],
   [1, (f) => f.startsWith('intervals/')],
   [2, (f) => f.startsWith('domain/')],
-  [3, (f) => f.startsWith('tools/support/')],
+  // Prompts and resources sit beside the tool plumbing: they may use the domain model, never a tool.
+  [3, (f) => f.startsWith('tools/support/') || f.startsWith('guides/')],
   [4, (f) => /^tools\/[^/]+\.ts$/.test(f) && f !== 'tools/index.ts'],
-  [5, (f) => f === 'tools/index.ts' || f.startsWith('guides/')],
+  [5, (f) => f === 'tools/index.ts'],
   [6, (f) => f.startsWith('mcp/')],
   [7, (f) => f.startsWith('http/') || f.startsWith('credentials/')],
 ];
@@ -87,6 +88,7 @@ describe('the checks themselves', () => {
       'tools/support/x.ts': ['domain/a.ts'],
       'tools/get-a.ts': ['tools/get-b.ts', '@modelcontextprotocol/sdk/server/mcp.js'],
       'tools/get-b.ts': [],
+      'guides/prompts.ts': ['tools/get-b.ts'],
       'http/app.ts': ['undici', 'type:@modelcontextprotocol/sdk/types.js'],
       'main.ts': ['type:undici'],
       'mcp/server.ts': ['@modelcontextprotocol/sdk/server/mcp.js'],
@@ -95,6 +97,7 @@ describe('the checks themselves', () => {
     expect(found).toEqual([
       'cycle: domain/a.ts → tools/support/x.ts → domain/a.ts',
       'domain/a.ts:1 → tools/support/x.ts: upward arrow',
+      'guides/prompts.ts:1 → tools/get-b.ts: upward arrow',
       'domain/a.ts:1 → express: domain imports a framework',
       'tools/get-a.ts:1 → tools/get-b.ts: a tool imports another tool',
       'tools/get-a.ts:1 → @modelcontextprotocol/sdk/server/mcp.js: SDK outside src/mcp',
