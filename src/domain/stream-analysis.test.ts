@@ -114,7 +114,12 @@ describe('zones', () => {
 describe('normalised power', () => {
   it('equals a constant power', () => {
     const time = range(3601);
-    expect(normalisedPower(range(3601, () => 250), sampleDurations(time))).toBeCloseTo(250, 9);
+    expect(
+      normalisedPower(
+        range(3601, () => 250),
+        sampleDurations(time),
+      ),
+    ).toBeCloseTo(250, 9);
   });
 
   it('is above the average for variable power and matches the 30 s rolling 4th-power mean', () => {
@@ -132,7 +137,12 @@ describe('normalised power', () => {
   });
 
   it('is undefined for less than 30 s of data', () => {
-    expect(normalisedPower(range(20, () => 200), sampleDurations(range(20)))).toBeUndefined();
+    expect(
+      normalisedPower(
+        range(20, () => 200),
+        sampleDurations(range(20)),
+      ),
+    ).toBeUndefined();
   });
 });
 
@@ -142,7 +152,13 @@ describe('decoupling', () => {
   const watts = range(n, () => 200);
 
   it('is ~0 for steady HR and positive for HR drifting up at constant power', () => {
-    expect(decoupling(watts, range(n, () => 140), dt)).toBeCloseTo(0, 9);
+    expect(
+      decoupling(
+        watts,
+        range(n, () => 140),
+        dt,
+      ),
+    ).toBeCloseTo(0, 9);
     // HR 140 in the first half, 147 (+5 %) in the second: EF falls by 1 − 140/147 = 4.76 %.
     const hr = range(n, (i) => (i <= 1800 ? 140 : 147));
     expect(decoupling(watts, hr, dt)).toBeCloseTo((1 - 140 / 147) * 100, 1);
@@ -161,7 +177,13 @@ describe('decoupling', () => {
   });
 
   it('is undefined without enough valid data in a half', () => {
-    expect(decoupling(range(100, () => 200), range(100, () => 140), sampleDurations(range(100)))).toBeUndefined();
+    expect(
+      decoupling(
+        range(100, () => 200),
+        range(100, () => 140),
+        sampleDurations(range(100)),
+      ),
+    ).toBeUndefined();
   });
 });
 
@@ -189,7 +211,11 @@ describe('summariseStreams', () => {
   it('run: EF = speed in m/min / avg HR, pace zones and average pace', () => {
     const velocity = range(n, () => 3.7);
     const heartrate = range(n, () => 150);
-    const s = summariseStreams('run', { time, velocity, heartrate }, { hrZones: [140, 160], thresholdPace: 3.7, paceZones: [90, 100, 999] });
+    const s = summariseStreams(
+      'run',
+      { time, velocity, heartrate },
+      { hrZones: [140, 160], thresholdPace: 3.7, paceZones: [90, 100, 999] },
+    );
     expect(s.ef).toBe(Math.round(((3.7 * 60) / 150) * 100) / 100);
     expect(s.pace_zones_s).toBe('Z2:3600');
     expect(s.avg_pace).toBe('4:30/km');

@@ -38,8 +38,10 @@ export function sampleDurations(time: Series): number[] {
   for (let i = 1; i < n; i++) {
     const a = time[i - 1];
     const b = time[i];
-    if (!isNum(a) || !isNum(b)) out[i] = nominal; // a sample without a time: one step
-    else if (b <= a) out[i] = 0; // duplicate or out-of-order sample
+    if (!isNum(a) || !isNum(b))
+      out[i] = nominal; // a sample without a time: one step
+    else if (b <= a)
+      out[i] = 0; // duplicate or out-of-order sample
     else out[i] = b - a <= MAX_GAP_S ? b - a : nominal;
   }
   return out;

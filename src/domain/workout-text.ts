@@ -14,7 +14,7 @@
  *   - any other line is a section header (`Warmup`, `Main set`, …)
  */
 
-import { sportFamily, type SportFamily } from './sports.js';
+import { type SportFamily, sportFamily } from './sports.js';
 
 export interface LintIssue {
   /** 1-based line number. */
@@ -146,7 +146,13 @@ function stepBody(trimmed: string, issue: Report): string | undefined {
     return trimmed.replace(/^-+\s*/, '');
   }
   const bullet = /^(?:[–—•*·]|\d+[.)])\s*/.exec(trimmed);
-  if (bullet && trimmed.slice(bullet[0].length).split(/\s+/).some((t) => parseLength(t))) {
+  if (
+    bullet &&
+    trimmed
+      .slice(bullet[0].length)
+      .split(/\s+/)
+      .some((t) => parseLength(t))
+  ) {
     const body = trimmed.slice(bullet[0].length);
     issue('error', `Start step lines with a plain hyphen and a space: \`- ${body}\`.`);
     return body;
@@ -155,7 +161,10 @@ function stepBody(trimmed: string, issue: Report): string | undefined {
   if (!parseLength(first!)) return undefined;
   // `10m 75%` is a step that lost its hyphen; `2km loop` may be a header: warn only.
   const stepLike = more.length === 0 || TARGET_WORD.test(more.join(' '));
-  issue(stepLike ? 'error' : 'warning', `Looks like a step without its leading hyphen: write \`- ${trimmed}\`${stepLike ? '' : ' if it is one'}.`);
+  issue(
+    stepLike ? 'error' : 'warning',
+    `Looks like a step without its leading hyphen: write \`- ${trimmed}\`${stepLike ? '' : ' if it is one'}.`,
+  );
   return stepLike ? trimmed : undefined;
 }
 
@@ -166,7 +175,8 @@ function checkInBlock(block: Block, raw: string, body: string, issue: Report): v
   else if (block.indent !== null && block.indent > 0 && indent < block.indent) {
     issue('warning', `This step is part of the repeat on line ${block.line}; if it should not repeat, put a blank line before it.`);
   }
-  if (/\bcool/i.test(body)) issue('warning', `A cool-down inside the repeat on line ${block.line} is repeated too; put a blank line before it.`);
+  if (/\bcool/i.test(body))
+    issue('warning', `A cool-down inside the repeat on line ${block.line} is repeated too; put a blank line before it.`);
 }
 
 /**

@@ -1,11 +1,11 @@
 import * as z from 'zod';
-import { IntervalsError } from '../intervals/errors.js';
-import { type ActivityStream, isStravaStub, type Athlete, type FullActivity, type SportSettings } from '../intervals/schemas.js';
 import { pace, round } from '../domain/format.js';
-import { activityId, wholeIn } from './support/params.js';
-import { streamTypesArg } from './support/normalise.js';
-import { sportFamily, type SportFamily } from '../domain/sports.js';
+import { type SportFamily, sportFamily } from '../domain/sports.js';
 import { downsample, summariseStreams, type Thresholds } from '../domain/stream-analysis.js';
+import { IntervalsError } from '../intervals/errors.js';
+import { type ActivityStream, type Athlete, type FullActivity, isStravaStub, type SportSettings } from '../intervals/schemas.js';
+import { streamTypesArg } from './support/normalise.js';
+import { activityId, wholeIn } from './support/params.js';
 import { stravaActivityMessage } from './support/strava.js';
 import { Fields } from './support/table.js';
 import { defineTool, READ, type ToolContext } from './support/tool.js';
@@ -110,7 +110,8 @@ export function column(type: string, family: SportFamily): { name: string; value
     }
     return { name: 'kmh', value: (v) => (v === null ? null : Math.round(v * 3.6)) };
   }
-  if (['watts', 'heartrate', 'cadence', 'altitude', 'distance', 'fixed_watts', 'fixed_heartrate'].includes(type)) return { name: type, value: whole };
+  if (['watts', 'heartrate', 'cadence', 'altitude', 'distance', 'fixed_watts', 'fixed_heartrate'].includes(type))
+    return { name: type, value: whole };
   if (type === 'lat' || type === 'lng') return { name: type, value: (v) => (v === null ? null : (round(v, 5) ?? null)) };
   return { name: type, value: (v) => (v === null ? null : (round(v, Math.abs(v) >= 100 ? 0 : Math.abs(v) >= 10 ? 1 : 2) ?? null)) };
 }
@@ -121,7 +122,11 @@ type ByType = Map<string, readonly (number | null)[]>;
  * The activity and its streams, fetched together; refused when the activity belongs to an athlete
  * outside the configured ones, or came from Strava (whichever of the two calls finds that out).
  */
-async function fetchReadable(id: string, types: readonly string[], ctx: ToolContext): Promise<{ activity: FullActivity; streams: ActivityStream[] }> {
+async function fetchReadable(
+  id: string,
+  types: readonly string[],
+  ctx: ToolContext,
+): Promise<{ activity: FullActivity; streams: ActivityStream[] }> {
   const [act, str] = await Promise.allSettled([ctx.client.getActivity(id, {}, ctx.signal), ctx.client.getStreams(id, types, ctx.signal)]);
   if (act.status === 'rejected') throw act.reason;
   await ctx.assertAllowedOwner(act.value.icu_athlete_id, `Activity ${id}`);
@@ -190,7 +195,11 @@ function summaryOf(
   const summary: Record<string, string | number> = {
     ...(activity.type ? { sport: activity.type } : {}),
     ...(time.length
-      ? summariseStreams(family, { time, watts: byType.get('watts'), heartrate: byType.get('heartrate'), velocity: byType.get('velocity_smooth') }, th)
+      ? summariseStreams(
+          family,
+          { time, watts: byType.get('watts'), heartrate: byType.get('heartrate'), velocity: byType.get('velocity_smooth') },
+          th,
+        )
       : {}),
   };
   const used = { power: 'power_zones_s' in summary, hr: 'hr_zones_s' in summary, pace: 'pace_zones_s' in summary };
@@ -210,8 +219,7 @@ function seriesTable(time: readonly (number | null)[], byType: ByType, shown: re
 export default defineTool({
   name: 'get_streams',
   title: 'Activity streams',
-  description:
-    'Time series of an activity averaged to `points` rows, plus zone seconds, NP, EF, decoupling.',
+  description: 'Time series of an activity averaged to `points` rows, plus zone seconds, NP, EF, decoupling.',
   annotations: READ,
   input: z.object({
     activity_id: activityId,

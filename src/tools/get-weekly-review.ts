@@ -1,25 +1,25 @@
 import * as z from 'zod';
-import { InputError } from '../domain/errors.js';
-import { type Activity, type Event, isStravaStub, type Wellness } from '../intervals/schemas.js';
 import { addDays, datesFrom, dayOf, daysBetween, weekStart } from '../domain/dates.js';
-import { localDate as day, wholeIn } from './support/params.js';
-import { MODEL_NOTE, formZone, point } from '../domain/fitness.js';
+import { InputError } from '../domain/errors.js';
+import { formZone, MODEL_NOTE, point } from '../domain/fitness.js';
 import { hm, round } from '../domain/format.js';
-import { stravaSkippedNote } from './support/strava.js';
-import { Fields, toTable } from './support/table.js';
-import { defineTool, READ, type ToolContext } from './support/tool.js';
 import {
+  type ComplianceRow,
   matchPlanned,
   pendingToday,
   plannedLoads,
   projectFitness,
   readable,
   summarise,
+  type WeekSport,
   weeklyTotals,
   withPending,
-  type ComplianceRow,
-  type WeekSport,
 } from '../domain/weekly-review.js';
+import { type Activity, type Event, isStravaStub, type Wellness } from '../intervals/schemas.js';
+import { localDate as day, wholeIn } from './support/params.js';
+import { stravaSkippedNote } from './support/strava.js';
+import { Fields, toTable } from './support/table.js';
+import { defineTool, READ, type ToolContext } from './support/tool.js';
 
 const MAX_AHEAD = 366;
 
@@ -38,7 +38,8 @@ interface Span {
 
 function spanOf(args: { weeks: number; end?: string | undefined; project_to?: string | undefined }, today: string): Span {
   const end = args.end ?? today;
-  if (daysBetween(today, end) > MAX_AHEAD) throw new InputError(`end (${end}) is more than a year ahead; give a date up to ${addDays(today, MAX_AHEAD)}.`);
+  if (daysBetween(today, end) > MAX_AHEAD)
+    throw new InputError(`end (${end}) is more than a year ahead; give a date up to ${addDays(today, MAX_AHEAD)}.`);
   const projectTo = args.project_to;
   if (projectTo !== undefined && (projectTo <= today || daysBetween(today, projectTo) > MAX_AHEAD)) {
     throw new InputError(`project_to must be after today (${today}) and at most a year ahead.`);
@@ -136,8 +137,7 @@ const planTable = (rows: readonly ComplianceRow[]) =>
 export default defineTool({
   name: 'get_weekly_review',
   title: 'Weekly review',
-  description:
-    'Per week to end (default today): time, km, load per sport; fitness, form; planned vs done. project_to: form on that day.',
+  description: 'Per week to end (default today): time, km, load per sport; fitness, form; planned vs done. project_to: form on that day.',
   annotations: READ,
   athleteScoped: true,
   input: z.object({
