@@ -461,8 +461,9 @@ describe('fair queuing across credentials, through the client', () => {
     const singleDone = single.getWellness('0', '2026-11-01');
     await Promise.all([bulkDone, singleDone]);
     expect(order).toHaveLength(21);
-    // Served second or third (round-robin with bulk), not 21st.
-    expect(order.indexOf('single')).toBeLessThanOrEqual(2);
+    // Started second (round-robin with bulk), not 21st; answers of up to maxConcurrent requests in
+    // flight may come back in any order on a loaded machine, so "among the first five".
+    expect(order.indexOf('single')).toBeLessThanOrEqual(4);
     await guard.close();
     await agent.close();
   });

@@ -111,8 +111,12 @@ const activityFields = {
   icu_variability_index: num,
   compliance: num,
 } satisfies FieldsOf<S['Activity']>;
-/** The activity fields the tools read: what the activity list asks for with `fields=`. */
-export const ACTIVITY_LIST_FIELDS: readonly string[] = Object.freeze(Object.keys(activityFields));
+/**
+ * The activity fields the tools read: what the activity list asks for with `fields=`. `_note` is
+ * asked for too: it is how a Strava stub is told from an activity (isStravaStub), and a list that
+ * projected it away would turn stubs into empty activities.
+ */
+export const ACTIVITY_LIST_FIELDS: readonly string[] = Object.freeze([...Object.keys(activityFields), '_note']);
 
 const intervalFields = {
   id: int,
