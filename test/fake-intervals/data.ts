@@ -4,20 +4,21 @@
  * Everything is generated from a seeded PRNG (no Math.random) relative to `today` (a local
  * 'YYYY-MM-DD' date of the athlete), so the same `today` always gives the same data.
  */
-import { parseWorkoutText, type FlatSegment, type ParseSettings } from './workout-text.js';
+
 import {
+  type ActivitySim,
+  hashString,
   MMP_SECS,
   PACE_DISTANCES,
   Rng,
-  hashString,
-  streamTypesFor,
-  summarize,
-  type ActivitySim,
   type SimSegment,
   type SimSummary,
   type Sport,
+  streamTypesFor,
+  summarize,
   type Terrain,
 } from './sim.js';
+import { type FlatSegment, type ParseSettings, parseWorkoutText } from './workout-text.js';
 
 export type Json = Record<string, unknown>;
 
@@ -53,69 +54,354 @@ export const EVENT_CATEGORIES = [
 ] as const;
 
 export const EVENT_KEYS = [
-  'id', 'start_date_local', 'icu_training_load', 'icu_atl', 'icu_ctl', 'type', 'carbs_used', 'ss_p_max', 'ss_w_prime',
-  'ss_cp', 'calendar_id', 'uid', 'athlete_id', 'category', 'end_date_local', 'name', 'description', 'indoor', 'color',
-  'moving_time', 'icu_ftp', 'w_prime', 'p_max', 'atl_days', 'ctl_days', 'updated', 'not_on_fitness_chart', 'show_as_note',
-  'show_on_ctl_line', 'for_week', 'target', 'joules', 'joules_above_ftp', 'workout_doc', 'push_errors',
-  'athlete_cannot_edit', 'hide_from_athlete', 'structure_read_only', 'created_by_id', 'shared_event_id', 'entered',
-  'carbs_per_hour', 'sub_type', 'distance', 'tags', 'attachments', 'oauth_client_id', 'external_id', 'load_target',
-  'time_target', 'distance_target', 'training_availability', 'max_training_time', 'can_train_sports', 'plan_athlete_id',
-  'plan_folder_id', 'plan_workout_id', 'plan_applied', 'icu_intensity', 'strain_score',
+  'id',
+  'start_date_local',
+  'icu_training_load',
+  'icu_atl',
+  'icu_ctl',
+  'type',
+  'carbs_used',
+  'ss_p_max',
+  'ss_w_prime',
+  'ss_cp',
+  'calendar_id',
+  'uid',
+  'athlete_id',
+  'category',
+  'end_date_local',
+  'name',
+  'description',
+  'indoor',
+  'color',
+  'moving_time',
+  'icu_ftp',
+  'w_prime',
+  'p_max',
+  'atl_days',
+  'ctl_days',
+  'updated',
+  'not_on_fitness_chart',
+  'show_as_note',
+  'show_on_ctl_line',
+  'for_week',
+  'target',
+  'joules',
+  'joules_above_ftp',
+  'workout_doc',
+  'push_errors',
+  'athlete_cannot_edit',
+  'hide_from_athlete',
+  'structure_read_only',
+  'created_by_id',
+  'shared_event_id',
+  'entered',
+  'carbs_per_hour',
+  'sub_type',
+  'distance',
+  'tags',
+  'attachments',
+  'oauth_client_id',
+  'external_id',
+  'load_target',
+  'time_target',
+  'distance_target',
+  'training_availability',
+  'max_training_time',
+  'can_train_sports',
+  'plan_athlete_id',
+  'plan_folder_id',
+  'plan_workout_id',
+  'plan_applied',
+  'icu_intensity',
+  'strain_score',
 ] as const;
 
 export const WELLNESS_KEYS = [
-  'id', 'ctl', 'atl', 'rampRate', 'ctlLoad', 'atlLoad', 'sportInfo', 'updated', 'weight', 'restingHR', 'hrv', 'hrvSDNN',
-  'menstrualPhase', 'menstrualPhasePredicted', 'kcalConsumed', 'sleepSecs', 'sleepScore', 'sleepQuality',
-  'avgSleepingHR', 'soreness', 'fatigue', 'stress', 'mood', 'motivation', 'injury', 'spO2', 'systolic', 'diastolic',
-  'hydration', 'hydrationVolume', 'readiness', 'baevskySI', 'bloodGlucose', 'lactate', 'bodyFat', 'abdomen', 'vo2max',
-  'comments', 'steps', 'respiration', 'carbohydrates', 'protein', 'fatTotal', 'locked', 'tempWeight', 'tempRestingHR',
+  'id',
+  'ctl',
+  'atl',
+  'rampRate',
+  'ctlLoad',
+  'atlLoad',
+  'sportInfo',
+  'updated',
+  'weight',
+  'restingHR',
+  'hrv',
+  'hrvSDNN',
+  'menstrualPhase',
+  'menstrualPhasePredicted',
+  'kcalConsumed',
+  'sleepSecs',
+  'sleepScore',
+  'sleepQuality',
+  'avgSleepingHR',
+  'soreness',
+  'fatigue',
+  'stress',
+  'mood',
+  'motivation',
+  'injury',
+  'spO2',
+  'systolic',
+  'diastolic',
+  'hydration',
+  'hydrationVolume',
+  'readiness',
+  'baevskySI',
+  'bloodGlucose',
+  'lactate',
+  'bodyFat',
+  'abdomen',
+  'vo2max',
+  'comments',
+  'steps',
+  'respiration',
+  'carbohydrates',
+  'protein',
+  'fatTotal',
+  'locked',
+  'tempWeight',
+  'tempRestingHR',
 ] as const;
 
 /** Wellness fields computed by the server (ignored when sent in a PUT). */
 export const WELLNESS_COMPUTED = new Set(['id', 'ctl', 'atl', 'rampRate', 'ctlLoad', 'atlLoad', 'sportInfo', 'updated']);
-const WELLNESS_NON_NUMERIC = new Set(['id', 'sportInfo', 'updated', 'menstrualPhase', 'menstrualPhasePredicted', 'comments', 'locked', 'tempWeight', 'tempRestingHR']);
+const WELLNESS_NON_NUMERIC = new Set([
+  'id',
+  'sportInfo',
+  'updated',
+  'menstrualPhase',
+  'menstrualPhasePredicted',
+  'comments',
+  'locked',
+  'tempWeight',
+  'tempRestingHR',
+]);
 
 const SPORT_SETTINGS_KEYS = [
-  'id', 'athlete_id', 'types', 'warmup_time', 'cooldown_time', 'ftp', 'indoor_ftp', 'w_prime', 'p_max', 'power_zones',
-  'sweet_spot_min', 'sweet_spot_max', 'power_spike_threshold', 'power_zone_names', 'ftp_est_min_secs',
-  'use_laps_for_power_intervals', 'keep_all_laps_for_power_intervals', 'power_intervals_start_locked', 'after_kj0',
-  'after_kj1', 'power_field', 'lthr', 'max_hr', 'hr_zones', 'hr_zone_names', 'hr_load_type', 'hrrc_min_percent',
-  'threshold_pace', 'pace_units', 'pace_zones', 'pace_zone_names', 'pace_load_type', 'gap_model', 'elevation_correction',
-  'use_gap_zone_times', 'best_effort_distances', 'pace_curve_start', 'load_order', 'tiz_order', 'workout_order',
-  'interval_display', 'default_gear_id', 'default_indoor_gear_id', 'extract_workouts', 'show_pauses', 'ignore_velocity',
-  'default_workout_time', 'update_activity_name_from_workout', 'created', 'updated', 'mmp_model', 'display',
-  'activity_field_ids', 'activity_charts', 'custom_field_ids', 'custom_field_values', 'custom_zones_ids',
-  'calendar_tile_activity_panel_id', 'other', 'iseFTPSupported', 'use_distance_for_intervals',
+  'id',
+  'athlete_id',
+  'types',
+  'warmup_time',
+  'cooldown_time',
+  'ftp',
+  'indoor_ftp',
+  'w_prime',
+  'p_max',
+  'power_zones',
+  'sweet_spot_min',
+  'sweet_spot_max',
+  'power_spike_threshold',
+  'power_zone_names',
+  'ftp_est_min_secs',
+  'use_laps_for_power_intervals',
+  'keep_all_laps_for_power_intervals',
+  'power_intervals_start_locked',
+  'after_kj0',
+  'after_kj1',
+  'power_field',
+  'lthr',
+  'max_hr',
+  'hr_zones',
+  'hr_zone_names',
+  'hr_load_type',
+  'hrrc_min_percent',
+  'threshold_pace',
+  'pace_units',
+  'pace_zones',
+  'pace_zone_names',
+  'pace_load_type',
+  'gap_model',
+  'elevation_correction',
+  'use_gap_zone_times',
+  'best_effort_distances',
+  'pace_curve_start',
+  'load_order',
+  'tiz_order',
+  'workout_order',
+  'interval_display',
+  'default_gear_id',
+  'default_indoor_gear_id',
+  'extract_workouts',
+  'show_pauses',
+  'ignore_velocity',
+  'default_workout_time',
+  'update_activity_name_from_workout',
+  'created',
+  'updated',
+  'mmp_model',
+  'display',
+  'activity_field_ids',
+  'activity_charts',
+  'custom_field_ids',
+  'custom_field_values',
+  'custom_zones_ids',
+  'calendar_tile_activity_panel_id',
+  'other',
+  'iseFTPSupported',
+  'use_distance_for_intervals',
 ] as const;
 
 const ACTIVITY_KEYS = [
-  'id', 'icu_athlete_id', 'start_date_local', 'start_date', 'timezone', 'type', 'sub_type', 'name', 'description',
-  'source', 'external_id', 'strava_id', 'device_name', 'trainer', 'commute', 'race', 'moving_time', 'elapsed_time',
-  'icu_recording_time', 'coasting_time', 'distance', 'icu_distance', 'total_elevation_gain', 'total_elevation_loss',
-  'average_speed', 'max_speed', 'pace', 'gap', 'average_altitude', 'min_altitude', 'max_altitude', 'icu_training_load',
-  'power_load', 'hr_load', 'pace_load', 'hr_load_type', 'pace_load_type', 'icu_intensity', 'icu_ftp',
-  'icu_average_watts', 'icu_weighted_avg_watts', 'icu_joules', 'icu_joules_above_ftp', 'icu_variability_index',
-  'icu_efficiency_factor', 'icu_power_hr', 'decoupling', 'device_watts', 'power_meter', 'icu_w_prime', 'p_max',
-  'icu_rolling_ftp', 'icu_rolling_ftp_delta', 'has_heartrate', 'average_heartrate', 'max_heartrate', 'lthr',
-  'athlete_max_hr', 'icu_resting_hr', 'icu_weight', 'trimp', 'average_cadence', 'calories', 'average_temp',
-  'threshold_pace', 'icu_hr_zones', 'icu_power_zones', 'pace_zones', 'icu_sweet_spot_min', 'icu_sweet_spot_max',
-  'icu_zone_times', 'icu_hr_zone_times', 'pace_zone_times', 'gap_zone_times', 'polarization_index', 'icu_ctl', 'icu_atl',
-  'icu_rpe', 'session_rpe', 'feel', 'perceived_exertion', 'kg_lifted', 'paired_event_id', 'compliance', 'tags',
-  'stream_types', 'interval_summary', 'icu_lap_count', 'icu_achievements', 'lengths', 'pool_length', 'carbs_used',
-  'carbs_ingested', 'gear', 'icu_sync_date', 'created', 'analyzed', 'route_id', 'attachments', 'strain_score',
+  'id',
+  'icu_athlete_id',
+  'start_date_local',
+  'start_date',
+  'timezone',
+  'type',
+  'sub_type',
+  'name',
+  'description',
+  'source',
+  'external_id',
+  'strava_id',
+  'device_name',
+  'trainer',
+  'commute',
+  'race',
+  'moving_time',
+  'elapsed_time',
+  'icu_recording_time',
+  'coasting_time',
+  'distance',
+  'icu_distance',
+  'total_elevation_gain',
+  'total_elevation_loss',
+  'average_speed',
+  'max_speed',
+  'pace',
+  'gap',
+  'average_altitude',
+  'min_altitude',
+  'max_altitude',
+  'icu_training_load',
+  'power_load',
+  'hr_load',
+  'pace_load',
+  'hr_load_type',
+  'pace_load_type',
+  'icu_intensity',
+  'icu_ftp',
+  'icu_average_watts',
+  'icu_weighted_avg_watts',
+  'icu_joules',
+  'icu_joules_above_ftp',
+  'icu_variability_index',
+  'icu_efficiency_factor',
+  'icu_power_hr',
+  'decoupling',
+  'device_watts',
+  'power_meter',
+  'icu_w_prime',
+  'p_max',
+  'icu_rolling_ftp',
+  'icu_rolling_ftp_delta',
+  'has_heartrate',
+  'average_heartrate',
+  'max_heartrate',
+  'lthr',
+  'athlete_max_hr',
+  'icu_resting_hr',
+  'icu_weight',
+  'trimp',
+  'average_cadence',
+  'calories',
+  'average_temp',
+  'threshold_pace',
+  'icu_hr_zones',
+  'icu_power_zones',
+  'pace_zones',
+  'icu_sweet_spot_min',
+  'icu_sweet_spot_max',
+  'icu_zone_times',
+  'icu_hr_zone_times',
+  'pace_zone_times',
+  'gap_zone_times',
+  'polarization_index',
+  'icu_ctl',
+  'icu_atl',
+  'icu_rpe',
+  'session_rpe',
+  'feel',
+  'perceived_exertion',
+  'kg_lifted',
+  'paired_event_id',
+  'compliance',
+  'tags',
+  'stream_types',
+  'interval_summary',
+  'icu_lap_count',
+  'icu_achievements',
+  'lengths',
+  'pool_length',
+  'carbs_used',
+  'carbs_ingested',
+  'gear',
+  'icu_sync_date',
+  'created',
+  'analyzed',
+  'route_id',
+  'attachments',
+  'strain_score',
 ] as const;
 
 const WORKOUT_KEYS = [
-  'athlete_id', 'id', 'icu_training_load', 'name', 'description', 'type', 'indoor', 'color', 'moving_time', 'updated',
-  'joules', 'joules_above_ftp', 'workout_doc', 'folder_id', 'day', 'days', 'plan_applied', 'hide_from_athlete', 'target',
-  'targets', 'carbs_per_hour', 'tags', 'attachments', 'time', 'sub_type', 'for_week', 'distance', 'icu_intensity',
+  'athlete_id',
+  'id',
+  'icu_training_load',
+  'name',
+  'description',
+  'type',
+  'indoor',
+  'color',
+  'moving_time',
+  'updated',
+  'joules',
+  'joules_above_ftp',
+  'workout_doc',
+  'folder_id',
+  'day',
+  'days',
+  'plan_applied',
+  'hide_from_athlete',
+  'target',
+  'targets',
+  'carbs_per_hour',
+  'tags',
+  'attachments',
+  'time',
+  'sub_type',
+  'for_week',
+  'distance',
+  'icu_intensity',
 ] as const;
 
 const FOLDER_KEYS = [
-  'athlete_id', 'id', 'type', 'name', 'description', 'children', 'visibility', 'start_date_local', 'rollout_weeks',
-  'auto_rollout_day', 'read_only_workouts', 'starting_ctl', 'starting_atl', 'activity_types', 'num_workouts',
-  'duration_weeks', 'hours_per_week_min', 'hours_per_week_max', 'workout_targets', 'blurb', 'canEdit',
-  'sharedWithCount', 'shareToken', 'owner',
+  'athlete_id',
+  'id',
+  'type',
+  'name',
+  'description',
+  'children',
+  'visibility',
+  'start_date_local',
+  'rollout_weeks',
+  'auto_rollout_day',
+  'read_only_workouts',
+  'starting_ctl',
+  'starting_atl',
+  'activity_types',
+  'num_workouts',
+  'duration_weeks',
+  'hours_per_week_min',
+  'hours_per_week_max',
+  'workout_targets',
+  'blurb',
+  'canEdit',
+  'sharedWithCount',
+  'shareToken',
+  'owner',
 ] as const;
 
 function blank(keys: readonly string[]): Json {
@@ -266,7 +552,15 @@ export const SAMPLE_FACTS = {
   weight: 70.5,
   restingHr: 48,
   stravaStubId: '12345678901',
-  ride: { sportSettingsId: 101, ftp: 265, indoorFtp: 255, lthr: 162, maxHr: 186, wPrime: 20000, hrZones: [130, 147, 155, 162, 170, 176, 186] },
+  ride: {
+    sportSettingsId: 101,
+    ftp: 265,
+    indoorFtp: 255,
+    lthr: 162,
+    maxHr: 186,
+    wPrime: 20000,
+    hrZones: [130, 147, 155, 162, 170, 176, 186],
+  },
   run: { sportSettingsId: 102, lthr: 168, maxHr: 190, thresholdPace: 3.7, paceUnits: 'MINS_KM' },
   swim: { sportSettingsId: 103, thresholdPace: 1.25, paceUnits: 'SECS_100M' },
   /** First activity / wellness day = today - 181. */
@@ -344,9 +638,27 @@ export function extraProfile(id: string, index: number): AthleteProfile {
     weight: Math.round(rng.range(56, 78) * 10) / 10,
     restingHr: rng.int(44, 56),
     dob: `19${rng.int(75, 99)}-0${rng.int(1, 9)}-1${rng.int(0, 9)}`,
-    ride: { ftp, indoorFtp: ftp - rng.int(5, 12), lthr, maxHr, wPrime: rng.int(15000, 24000), pMax: rng.int(800, 1200), hrZones: hrZonesFromLthr(lthr, maxHr) },
-    run: { lthr: runLthr, maxHr: runMax, thresholdPace: Math.round(rng.range(3.2, 4.1) * 100) / 100, hrZones: hrZonesFromLthr(runLthr, runMax) },
-    swim: { thresholdPace: Math.round(rng.range(1.0, 1.35) * 100) / 100, lthr: lthr - 12, maxHr: maxHr - 12, hrZones: hrZonesFromLthr(lthr - 12, maxHr - 12) },
+    ride: {
+      ftp,
+      indoorFtp: ftp - rng.int(5, 12),
+      lthr,
+      maxHr,
+      wPrime: rng.int(15000, 24000),
+      pMax: rng.int(800, 1200),
+      hrZones: hrZonesFromLthr(lthr, maxHr),
+    },
+    run: {
+      lthr: runLthr,
+      maxHr: runMax,
+      thresholdPace: Math.round(rng.range(3.2, 4.1) * 100) / 100,
+      hrZones: hrZonesFromLthr(runLthr, runMax),
+    },
+    swim: {
+      thresholdPace: Math.round(rng.range(1.0, 1.35) * 100) / 100,
+      lthr: lthr - 12,
+      maxHr: maxHr - 12,
+      hrZones: hrZonesFromLthr(lthr - 12, maxHr - 12),
+    },
     seed: hashString(id),
     stubId: String(12345678901 + index),
     activityBase: 70000100 + index * 1000000,
@@ -408,7 +720,14 @@ function buildSportSettings(p: AthleteProfile, created: string): Json[] {
     threshold_pace: null,
     pace_units: null,
     load_order: 'POWER_HR_PACE',
-    mmp_model: { type: 'MORTON_3P', criticalPower: Math.round(p.ride.ftp * 1.03), wPrime: p.ride.wPrime, pMax: p.ride.pMax, inputPointIndexes: null, ftp: p.ride.ftp },
+    mmp_model: {
+      type: 'MORTON_3P',
+      criticalPower: Math.round(p.ride.ftp * 1.03),
+      wPrime: p.ride.wPrime,
+      pMax: p.ride.pMax,
+      inputPointIndexes: null,
+      ftp: p.ride.ftp,
+    },
     iseFTPSupported: true,
   });
   const run = base(p.idBase + 2);
@@ -616,7 +935,8 @@ const CLUB_TT: Omit<SessionPlan, 'minute'> = {
   tags: ['race'],
   minutes: 65,
 };
-const SWIM_TEXT = 'Warmup\n- 400mtr 70% Pace\n\nMain Set 8x\n- 100mtr 98-102% Pace\n- 20s intensity=rest\n\n- pull 600mtr 80% Pace\n\nCooldown\n- 200mtr 65% Pace';
+const SWIM_TEXT =
+  'Warmup\n- 400mtr 70% Pace\n\nMain Set 8x\n- 100mtr 98-102% Pace\n- 20s intensity=rest\n\n- pull 600mtr 80% Pace\n\nCooldown\n- 200mtr 65% Pace';
 const SWIM_EASY_TEXT = 'Warmup\n- 300mtr 70% Pace\n\n- 1000mtr 78-82% Pace\n\nCooldown\n- 200mtr 65% Pace';
 
 function sessionsFor(dn: number, weekIdx: number, cycle: number, progress: number, rng: Rng): SessionPlan[] {
@@ -629,22 +949,88 @@ function sessionsFor(dn: number, weekIdx: number, cycle: number, progress: numbe
       break;
     case 1: {
       if (cycle === 3) {
-        out.push(mk({ sport: 'Ride', type: 'VirtualRide', name: 'Endurance 1h', planName: 'Endurance 1h', text: '- 10m 50%\n- 40m Z2 90rpm\n- 10m 50%', hour: 17, indoor: true, key: true, tags: ['zwift'], minutes: 60 }));
+        out.push(
+          mk({
+            sport: 'Ride',
+            type: 'VirtualRide',
+            name: 'Endurance 1h',
+            planName: 'Endurance 1h',
+            text: '- 10m 50%\n- 40m Z2 90rpm\n- 10m 50%',
+            hour: 17,
+            indoor: true,
+            key: true,
+            tags: ['zwift'],
+            minutes: 60,
+          }),
+        );
       } else {
         const w = RIDE_KEY[weekIdx % RIDE_KEY.length] ?? RIDE_KEY[0]!;
-        out.push(mk({ sport: 'Ride', type: 'VirtualRide', name: w.name, planName: w.name, text: w.text, hour: 17, indoor: true, key: true, tags: ['zwift', 'intervals'], minutes: 0 }));
+        out.push(
+          mk({
+            sport: 'Ride',
+            type: 'VirtualRide',
+            name: w.name,
+            planName: w.name,
+            text: w.text,
+            hour: 17,
+            indoor: true,
+            key: true,
+            tags: ['zwift', 'intervals'],
+            minutes: 0,
+          }),
+        );
       }
       break;
     }
     case 2: {
       const n = Math.round((38 + 14 * progress) * scale);
-      out.push(mk({ sport: 'Run', type: 'Run', name: 'Morning Run', planName: 'Easy Run', text: `- ${n}m Z2 HR`, hour: 6, indoor: false, key: false, tags: [], minutes: n }));
+      out.push(
+        mk({
+          sport: 'Run',
+          type: 'Run',
+          name: 'Morning Run',
+          planName: 'Easy Run',
+          text: `- ${n}m Z2 HR`,
+          hour: 6,
+          indoor: false,
+          key: false,
+          tags: [],
+          minutes: n,
+        }),
+      );
       break;
     }
     case 3: {
-      out.push(mk({ sport: 'Swim', type: 'Swim', name: 'Pool Swim', planName: cycle === 3 ? 'Easy Swim' : 'Swim CSS 8x100', text: cycle === 3 ? SWIM_EASY_TEXT : SWIM_TEXT, hour: 6, indoor: true, key: false, tags: [], minutes: 0 }));
+      out.push(
+        mk({
+          sport: 'Swim',
+          type: 'Swim',
+          name: 'Pool Swim',
+          planName: cycle === 3 ? 'Easy Swim' : 'Swim CSS 8x100',
+          text: cycle === 3 ? SWIM_EASY_TEXT : SWIM_TEXT,
+          hour: 6,
+          indoor: true,
+          key: false,
+          tags: [],
+          minutes: 0,
+        }),
+      );
       if (weekIdx % 2 === 0) {
-        out.push(mk({ sport: 'WeightTraining', type: 'WeightTraining', name: 'Strength - Gym', planName: 'Strength', text: null, hour: 18, minute: 30, indoor: true, key: false, tags: ['strength'], minutes: cycle === 3 ? 30 : 45 }));
+        out.push(
+          mk({
+            sport: 'WeightTraining',
+            type: 'WeightTraining',
+            name: 'Strength - Gym',
+            planName: 'Strength',
+            text: null,
+            hour: 18,
+            minute: 30,
+            indoor: true,
+            key: false,
+            tags: ['strength'],
+            minutes: cycle === 3 ? 30 : 45,
+          }),
+        );
       }
       break;
     }
@@ -652,23 +1038,77 @@ function sessionsFor(dn: number, weekIdx: number, cycle: number, progress: numbe
       if (cycle === 3) break;
       if (weekIdx % 2 === 1) {
         const w = RUN_KEY[(weekIdx >> 1) % RUN_KEY.length] ?? RUN_KEY[0]!;
-        out.push(mk({ sport: 'Run', type: 'Run', name: w.name, planName: w.name, text: w.text, hour: 6, indoor: false, key: true, tags: ['intervals'], minutes: 0 }));
+        out.push(
+          mk({
+            sport: 'Run',
+            type: 'Run',
+            name: w.name,
+            planName: w.name,
+            text: w.text,
+            hour: 6,
+            indoor: false,
+            key: true,
+            tags: ['intervals'],
+            minutes: 0,
+          }),
+        );
       } else {
         const n = Math.round((50 + 20 * progress) * scale);
         const type = weekIdx % 4 === 0 ? 'VirtualRide' : 'Ride';
-        out.push(mk({ sport: 'Ride', type, name: 'Endurance Ride', planName: 'Endurance Ride', text: `- 10m 50%\n- ${n}m 60-70% 90rpm\n- 5m 50%`, hour: 17, indoor: type === 'VirtualRide', key: true, tags: type === 'VirtualRide' ? ['zwift'] : [], minutes: n + 15 }));
+        out.push(
+          mk({
+            sport: 'Ride',
+            type,
+            name: 'Endurance Ride',
+            planName: 'Endurance Ride',
+            text: `- 10m 50%\n- ${n}m 60-70% 90rpm\n- 5m 50%`,
+            hour: 17,
+            indoor: type === 'VirtualRide',
+            key: true,
+            tags: type === 'VirtualRide' ? ['zwift'] : [],
+            minutes: n + 15,
+          }),
+        );
       }
       break;
     }
     case 5: {
       const n = Math.round((80 + 80 * progress) * scale);
       const gravel = weekIdx % 3 === 2;
-      out.push(mk({ sport: 'Ride', type: gravel ? 'GravelRide' : 'Ride', name: gravel ? 'Gravel Adventure' : 'Long Ride', planName: gravel ? 'Gravel Adventure' : 'Long Ride', text: `- 20m 55-65%\n- ${n}m 65-75%\n- 10m 55%`, hour: 7, minute: 30, indoor: false, key: true, tags: ['long'], minutes: n + 30 }));
+      out.push(
+        mk({
+          sport: 'Ride',
+          type: gravel ? 'GravelRide' : 'Ride',
+          name: gravel ? 'Gravel Adventure' : 'Long Ride',
+          planName: gravel ? 'Gravel Adventure' : 'Long Ride',
+          text: `- 20m 55-65%\n- ${n}m 65-75%\n- 10m 55%`,
+          hour: 7,
+          minute: 30,
+          indoor: false,
+          key: true,
+          tags: ['long'],
+          minutes: n + 30,
+        }),
+      );
       break;
     }
     case 6: {
       const n = Math.round((45 + 35 * progress) * scale);
-      out.push(mk({ sport: 'Run', type: 'Run', name: 'Long Run', planName: 'Long Run', text: `- 10m 70% Pace\n- ${n}m 76-82% Pace\n- 5m 70% Pace`, hour: 7, minute: 45, indoor: false, key: false, tags: ['long'], minutes: n + 15 }));
+      out.push(
+        mk({
+          sport: 'Run',
+          type: 'Run',
+          name: 'Long Run',
+          planName: 'Long Run',
+          text: `- 10m 70% Pace\n- ${n}m 76-82% Pace\n- 5m 70% Pace`,
+          hour: 7,
+          minute: 45,
+          indoor: false,
+          key: false,
+          tags: ['long'],
+          minutes: n + 15,
+        }),
+      );
       break;
     }
   }
@@ -869,7 +1309,9 @@ function buildActivity(ath: AthleteState, s: SessionPlan, date: string, id: stri
   const startMs = localToUtcMs(startLocal, ath.timezone);
   const syncMs = startMs + (sum.elapsed_time + rng.int(120, 1500)) * 1000;
   const ifv = sum.if ?? 0.55;
-  const rpe = rng.chance(0.75) ? Math.max(1, Math.min(10, Math.round(2 + (ifv - 0.5) * 14 + 0.7 * rng.gauss() + (totalH > 2 ? 1 : 0)))) : null;
+  const rpe = rng.chance(0.75)
+    ? Math.max(1, Math.min(10, Math.round(2 + (ifv - 0.5) * 14 + 0.7 * rng.gauss() + (totalH > 2 ? 1 : 0))))
+    : null;
   const feel = rng.chance(0.6) ? Math.max(1, Math.min(5, Math.round(2.4 + 0.9 * rng.gauss()))) : null;
   const isRide = s.sport === 'Ride';
   const isPace = s.sport === 'Run' || s.sport === 'Swim';
@@ -962,7 +1404,15 @@ function buildActivity(ath: AthleteState, s: SessionPlan, date: string, id: stri
     icu_achievements: [],
     lengths: s.sport === 'Swim' ? Math.round(sum.distance / 25) : null,
     pool_length: s.sport === 'Swim' ? 25 : null,
-    gear: isRide && !s.indoor ? { id: `b${p.idBase + 11}`, name: s.type === 'GravelRide' ? 'Gravel bike' : 'Road bike', distance: null, primary: s.type !== 'GravelRide' } : null,
+    gear:
+      isRide && !s.indoor
+        ? {
+            id: `b${p.idBase + 11}`,
+            name: s.type === 'GravelRide' ? 'Gravel bike' : 'Road bike',
+            distance: null,
+            primary: s.type !== 'GravelRide',
+          }
+        : null,
     icu_sync_date: isoOffset(syncMs),
     created: isoOffset(syncMs),
     analyzed: isoOffset(syncMs + 4000),
@@ -989,7 +1439,8 @@ function uuid(rng: Rng): string {
   return `${rng.hex(8)}-${rng.hex(4)}-4${rng.hex(3)}-${'89ab'[Math.floor(rng.next() * 4)] ?? '8'}${rng.hex(3)}-${rng.hex(12)}`;
 }
 
-const isCategory = (c: unknown): c is (typeof EVENT_CATEGORIES)[number] => typeof c === 'string' && (EVENT_CATEGORIES as readonly string[]).includes(c);
+const isCategory = (c: unknown): c is (typeof EVENT_CATEGORIES)[number] =>
+  typeof c === 'string' && (EVENT_CATEGORIES as readonly string[]).includes(c);
 
 /** Applies workout-text parsing to a WORKOUT event in place. */
 function applyWorkoutParse(ath: AthleteState, ev: Json, input: Json): void {
@@ -1064,7 +1515,11 @@ export function materializeEvent(ath: AthleteState, input: Json, existing: Json 
     });
   }
   if (!isCategory(ev['category'])) {
-    return { ok: false, status: 422, error: ev['category'] == null ? 'Event category is required' : `Invalid category [${String(ev['category'])}]` };
+    return {
+      ok: false,
+      status: 422,
+      error: ev['category'] == null ? 'Event category is required' : `Invalid category [${String(ev['category'])}]`,
+    };
   }
   if (typeof ev['start_date_local'] !== 'string') return { ok: false, status: 422, error: 'start_date_local is required' };
   const start = normalizeLocalDateTime(ev['start_date_local'] as string);
@@ -1128,7 +1583,12 @@ export function deleteEvent(ath: AthleteState, id: number): boolean {
   return true;
 }
 
-export function bulkCreateEvents(ath: AthleteState, inputs: unknown, upsert: boolean, nowIso: string): { ok: true; events: Json[] } | ErrorResult {
+export function bulkCreateEvents(
+  ath: AthleteState,
+  inputs: unknown,
+  upsert: boolean,
+  nowIso: string,
+): { ok: true; events: Json[] } | ErrorResult {
   if (!Array.isArray(inputs)) return { ok: false, status: 422, error: 'Expected an array of events' };
   const planned: { existingIdx: number; event: Json }[] = [];
   for (const input of inputs as Json[]) {
@@ -1171,7 +1631,9 @@ export function bulkDeleteEvents(ath: AthleteState, body: unknown): { ok: true; 
     if (!d || typeof d !== 'object') continue;
     const id = d['id'];
     const ext = d['external_id'];
-    const idx = ath.events.findIndex((e) => (typeof id === 'number' && e['id'] === id) || (typeof ext === 'string' && e['external_id'] === ext));
+    const idx = ath.events.findIndex(
+      (e) => (typeof id === 'number' && e['id'] === id) || (typeof ext === 'string' && e['external_id'] === ext),
+    );
     if (idx >= 0) {
       const removed = ath.events.splice(idx, 1)[0];
       for (const a of ath.activities) if (removed && a.json['paired_event_id'] === removed['id']) a.json['paired_event_id'] = null;
@@ -1199,7 +1661,11 @@ function hasUserData(w: Json): boolean {
 
 function countsForFitness(e: Json): boolean {
   const c = e['category'];
-  return (c === 'WORKOUT' || c === 'RACE_A' || c === 'RACE_B' || c === 'RACE_C') && e['not_on_fitness_chart'] !== true && typeof e['icu_training_load'] === 'number';
+  return (
+    (c === 'WORKOUT' || c === 'RACE_A' || c === 'RACE_B' || c === 'RACE_C') &&
+    e['not_on_fitness_chart'] !== true &&
+    typeof e['icu_training_load'] === 'number'
+  );
 }
 
 /**
@@ -1318,7 +1784,12 @@ export function findSportSettings(ath: AthleteState, key: string): Json | undefi
   return ath.sportSettings.find((s) => Array.isArray(s['types']) && (s['types'] as unknown[]).includes(key));
 }
 
-export function updateSportSettings(ath: AthleteState, key: string, body: unknown, nowIso: string): { ok: true; settings: Json } | ErrorResult {
+export function updateSportSettings(
+  ath: AthleteState,
+  key: string,
+  body: unknown,
+  nowIso: string,
+): { ok: true; settings: Json } | ErrorResult {
   const ss = findSportSettings(ath, key);
   if (!ss) return { ok: false, status: 404, error: 'Not Found' };
   if (!body || typeof body !== 'object' || Array.isArray(body)) return { ok: false, status: 422, error: 'Expected a JSON object' };
@@ -1335,7 +1806,16 @@ export function updateSportSettings(ath: AthleteState, key: string, body: unknow
 // Library (folders and workouts)
 // ---------------------------------------------------------------------------------------------
 
-function buildWorkout(ath: AthleteState, id: number, folderId: number, name: string, type: string, text: string, day: number | null, updated: string): Json {
+function buildWorkout(
+  ath: AthleteState,
+  id: number,
+  folderId: number,
+  name: string,
+  type: string,
+  text: string,
+  day: number | null,
+  updated: string,
+): Json {
   const w = blank(WORKOUT_KEYS);
   const indoor = type === 'VirtualRide';
   const r = parseWorkoutText(text, parseSettingsFor(ath, type, indoor));
@@ -1417,7 +1897,16 @@ function buildLibrary(ath: AthleteState, updated: string): { folders: Json[]; wo
 // Athlete generation
 // ---------------------------------------------------------------------------------------------
 
-function wellnessMeasurements(rng: Rng, p: AthleteProfile, date: string, dIdx: number, nDays: number, prev: { ctl: number; atl: number }, tz: string, blankDay: boolean): Json {
+function wellnessMeasurements(
+  rng: Rng,
+  p: AthleteProfile,
+  date: string,
+  dIdx: number,
+  nDays: number,
+  prev: { ctl: number; atl: number },
+  tz: string,
+  blankDay: boolean,
+): Json {
   const w = blankWellness(date);
   if (blankDay) return w;
   const form = prev.ctl - prev.atl; // morning form
@@ -1524,7 +2013,19 @@ export function generateAthlete(profile: AthleteProfile, today: string, coach = 
 
   // past planned workouts (last 4 weeks), paired with their activities
   for (const kp of keyPast) {
-    const r = materializeEvent(ath, { category: 'WORKOUT', start_date_local: `${kp.date}T00:00:00`, type: kp.session.type, name: kp.session.planName, description: kp.session.text, indoor: kp.session.indoor }, null, created);
+    const r = materializeEvent(
+      ath,
+      {
+        category: 'WORKOUT',
+        start_date_local: `${kp.date}T00:00:00`,
+        type: kp.session.type,
+        name: kp.session.planName,
+        description: kp.session.text,
+        indoor: kp.session.indoor,
+      },
+      null,
+      created,
+    );
     if (!r.ok) throw new Error(r.error);
     r.event['updated'] = isoOffset(localToUtcMs(`${addDays(kp.date, -9)}T20:15:00`, profile.timezone));
     const ev = storeNewEvent(ath, r.event);
@@ -1542,7 +2043,19 @@ export function generateAthlete(profile: AthleteProfile, today: string, coach = 
     const cycle = weekIdx % 4;
     for (const s of sessionsFor(d, weekIdx, cycle, weekIdx / nWeeks, rng)) {
       if (s.sport === 'WeightTraining') continue;
-      const r = materializeEvent(ath, { category: 'WORKOUT', start_date_local: `${dayStr(d)}T00:00:00`, type: s.type, name: s.planName, description: s.text, indoor: s.indoor }, null, created);
+      const r = materializeEvent(
+        ath,
+        {
+          category: 'WORKOUT',
+          start_date_local: `${dayStr(d)}T00:00:00`,
+          type: s.type,
+          name: s.planName,
+          description: s.text,
+          indoor: s.indoor,
+        },
+        null,
+        created,
+      );
       if (!r.ok) throw new Error(r.error);
       r.event['updated'] = isoOffset(localToUtcMs(`${dayStr(T - 2)}T20:15:00`, profile.timezone));
       storeNewEvent(ath, r.event);
@@ -1550,9 +2063,34 @@ export function generateAthlete(profile: AthleteProfile, today: string, coach = 
   }
   // a note, a C race and the A race
   const extra: Json[] = [
-    { category: 'NOTE', start_date_local: `${dayStr(T + 17)}T00:00:00`, end_date_local: `${dayStr(T + 20)}T00:00:00`, name: 'Travel', description: 'Work trip to Wellington, hotel gym only.', color: 'orange' },
-    { category: 'RACE_C', start_date_local: `${dayStr(T + 24)}T00:00:00`, type: 'Run', name: 'Club 10k', description: 'Tune-up race, run by feel.', moving_time: 2520, icu_training_load: 62, distance: 10000 },
-    { category: 'RACE_A', start_date_local: `${dayStr(T + 42)}T00:00:00`, type: 'Other', name: 'Lake Taupo Olympic Tri', description: 'Olympic distance triathlon: 1.5 km swim, 40 km bike, 10 km run.', moving_time: 8400, icu_training_load: 165, distance: 51500 },
+    {
+      category: 'NOTE',
+      start_date_local: `${dayStr(T + 17)}T00:00:00`,
+      end_date_local: `${dayStr(T + 20)}T00:00:00`,
+      name: 'Travel',
+      description: 'Work trip to Wellington, hotel gym only.',
+      color: 'orange',
+    },
+    {
+      category: 'RACE_C',
+      start_date_local: `${dayStr(T + 24)}T00:00:00`,
+      type: 'Run',
+      name: 'Club 10k',
+      description: 'Tune-up race, run by feel.',
+      moving_time: 2520,
+      icu_training_load: 62,
+      distance: 10000,
+    },
+    {
+      category: 'RACE_A',
+      start_date_local: `${dayStr(T + 42)}T00:00:00`,
+      type: 'Other',
+      name: 'Lake Taupo Olympic Tri',
+      description: 'Olympic distance triathlon: 1.5 km swim, 40 km bike, 10 km run.',
+      moving_time: 8400,
+      icu_training_load: 165,
+      distance: 51500,
+    },
   ];
   for (const e of extra) {
     const r = materializeEvent(ath, e, null, created);
@@ -1573,7 +2111,13 @@ export function generateAthlete(profile: AthleteProfile, today: string, coach = 
   const stubRec = acts[stubIdx]!;
   stubRec.id = profile.stubId;
   stubRec.stub = true;
-  stubRec.json = { id: profile.stubId, icu_athlete_id: profile.id, start_date_local: stubRec.startLocal, source: 'STRAVA', _note: STRAVA_NOTE };
+  stubRec.json = {
+    id: profile.stubId,
+    icu_athlete_id: profile.id,
+    start_date_local: stubRec.startLocal,
+    source: 'STRAVA',
+    _note: STRAVA_NOTE,
+  };
   ath.activities = acts;
 
   // --- fitness, then wellness measurements that depend on it
@@ -1590,7 +2134,14 @@ export function generateAthlete(profile: AthleteProfile, today: string, coach = 
     if (fit) {
       for (const k of WELLNESS_KEYS) if (!WELLNESS_COMPUTED.has(k) || k === 'updated') fit[k] = m[k] ?? null;
       if (!blankDays.has(d)) {
-        fit['sportInfo'] = [{ type: 'Ride', eftp: profile.ride.ftp * (0.965 + 0.035 * (i / nDays)) + 1.5 * Math.sin(i / 9), wPrime: profile.ride.wPrime, pMax: profile.ride.pMax }];
+        fit['sportInfo'] = [
+          {
+            type: 'Ride',
+            eftp: profile.ride.ftp * (0.965 + 0.035 * (i / nDays)) + 1.5 * Math.sin(i / 9),
+            wPrime: profile.ride.wPrime,
+            pMax: profile.ride.pMax,
+          },
+        ];
       }
       prev = { ctl: fit['ctl'] as number, atl: fit['atl'] as number };
     }
@@ -1708,7 +2259,13 @@ function typeFamily(ath: AthleteState, type: string | null): Set<string> | null 
   return new Set(ss ? (ss['types'] as string[]) : [type]);
 }
 
-export function athleteCurves(ath: AthleteState, kind: CurveKind, type: string | null, specs: string[], newestParam: string | null): { ok: true; body: Json } | ErrorResult {
+export function athleteCurves(
+  ath: AthleteState,
+  kind: CurveKind,
+  type: string | null,
+  specs: string[],
+  newestParam: string | null,
+): { ok: true; body: Json } | ErrorResult {
   const newest = newestParam && isValidDate(newestParam.slice(0, 10)) ? dayNum(newestParam.slice(0, 10)) : dayNum(ath.today);
   const family = typeFamily(ath, type);
   const list: Json[] = [];
@@ -1803,9 +2360,10 @@ export function athleteSummary(ath: AthleteState, startParam: string | null, end
     const tiz = new Array<number>(POWER_ZONES.length + 1).fill(0);
     for (const a of acts) {
       const zt = a.json['icu_zone_times'];
-      if (Array.isArray(zt)) (zt as { secs: number }[]).forEach((z, i) => {
-        tiz[i] = (tiz[i] ?? 0) + z.secs;
-      });
+      if (Array.isArray(zt))
+        (zt as { secs: number }[]).forEach((z, i) => {
+          tiz[i] = (tiz[i] ?? 0) + z.secs;
+        });
     }
     const types = [...new Set(acts.map((a) => String(a.json['type'])))].sort();
     let mostRecent: string | null = null;

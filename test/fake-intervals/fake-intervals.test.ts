@@ -1,16 +1,16 @@
 import { afterAll, beforeAll, describe, expect, it, vi } from 'vitest';
 import {
+  addDays,
+  createSampleAthlete,
+  type FakeIntervals,
+  type Json,
   K_ATL,
   K_CTL,
+  parseWorkoutText,
   SAMPLE_FACTS,
   SAMPLE_STRAVA_STUB_ID,
   STRAVA_NOTE,
-  addDays,
-  createSampleAthlete,
-  parseWorkoutText,
   startFakeIntervals,
-  type FakeIntervals,
-  type Json,
 } from './index.js';
 
 const TODAY = '2026-03-10'; // a Tuesday; history spans the NZ DST change (2025-09-28)
@@ -113,7 +113,13 @@ describe('auth', () => {
     const before = fake.requests.length;
     await call('/athlete/0/folders?x=1', { auth: null });
     const rec = fake.requests[before]!;
-    expect(rec).toMatchObject({ method: 'GET', path: '/api/v1/athlete/0/folders', query: { x: '1' }, hasAuthorization: false, status: 401 });
+    expect(rec).toMatchObject({
+      method: 'GET',
+      path: '/api/v1/athlete/0/folders',
+      query: { x: '1' },
+      hasAuthorization: false,
+      status: 401,
+    });
   });
 });
 
@@ -127,18 +133,38 @@ describe('routing and access', () => {
   });
   it('resolves athlete 0 and rejects other athletes', async () => {
     const a = await call('/athlete/0');
-    expect(a.json).toMatchObject({ id: 'i123456', name: 'Sam Sample', timezone: 'Pacific/Auckland', weight: 70.5, icu_resting_hr: 48, icu_api_key: null });
+    expect(a.json).toMatchObject({
+      id: 'i123456',
+      name: 'Sam Sample',
+      timezone: 'Pacific/Auckland',
+      weight: 70.5,
+      icu_resting_hr: 48,
+      icu_api_key: null,
+    });
     const ride = a.json.sportSettings.find((s: Json) => (s['types'] as string[]).includes('Ride'));
-    expect(ride).toMatchObject({ ftp: 265, indoor_ftp: 255, lthr: 162, max_hr: 186, w_prime: 20000, power_zones: [55, 75, 90, 105, 120, 150, 999] });
+    expect(ride).toMatchObject({
+      ftp: 265,
+      indoor_ftp: 255,
+      lthr: 162,
+      max_hr: 186,
+      w_prime: 20000,
+      power_zones: [55, 75, 90, 105, 120, 150, 999],
+    });
     const run = a.json.sportSettings.find((s: Json) => (s['types'] as string[]).includes('Run'));
     expect(run).toMatchObject({ threshold_pace: 3.7, pace_units: 'MINS_KM', lthr: 168, ftp: null });
     expect((await call('/athlete/i123456')).json.id).toBe('i123456');
-    expect(await call('/athlete/i999999/activities?oldest=2026-01-01')).toMatchObject({ status: 403, json: { status: 403, error: 'Access denied' } });
+    expect(await call('/athlete/i999999/activities?oldest=2026-01-01')).toMatchObject({
+      status: 403,
+      json: { status: 403, error: 'Access denied' },
+    });
   });
   it('matches SAMPLE_FACTS', async () => {
     const a = (await call('/athlete/0')).json;
     const ss = a.sportSettings as Json[];
-    expect(ss.find((s) => s['id'] === SAMPLE_FACTS.ride.sportSettingsId)).toMatchObject({ ftp: SAMPLE_FACTS.ride.ftp, hr_zones: SAMPLE_FACTS.ride.hrZones });
+    expect(ss.find((s) => s['id'] === SAMPLE_FACTS.ride.sportSettingsId)).toMatchObject({
+      ftp: SAMPLE_FACTS.ride.ftp,
+      hr_zones: SAMPLE_FACTS.ride.hrZones,
+    });
     expect(ss.find((s) => s['id'] === SAMPLE_FACTS.run.sportSettingsId)).toMatchObject({ threshold_pace: SAMPLE_FACTS.run.thresholdPace });
     expect(ss.find((s) => s['id'] === SAMPLE_FACTS.swim.sportSettingsId)).toMatchObject({ threshold_pace: 1.25, pace_units: 'SECS_100M' });
     const folders = (await call('/athlete/0/folders')).json as Json[];
@@ -183,7 +209,8 @@ describe('activities', () => {
     expect(r.map((a) => a['id'])).toEqual(onDay.map((a) => a['id']));
   });
   it('projects fields and drops nulls', async () => {
-    const r = (await call('/athlete/0/activities?oldest=2026-01-01&fields=name,type,icu_training_load,icu_weighted_avg_watts')).json as Json[];
+    const r = (await call('/athlete/0/activities?oldest=2026-01-01&fields=name,type,icu_training_load,icu_weighted_avg_watts'))
+      .json as Json[];
     const run = r.find((a) => a['type'] === 'Run')!;
     expect(Object.keys(run).sort()).toEqual(['icu_training_load', 'id', 'name', 'type']);
   });
@@ -194,7 +221,13 @@ describe('activities', () => {
     const idx = all.findIndex((a) => a['source'] === 'STRAVA');
     expect(idx).toBeGreaterThan(0);
     expect(idx).toBeLessThan(5);
-    expect(stubs[0]).toEqual({ id: SAMPLE_STRAVA_STUB_ID, icu_athlete_id: 'i123456', start_date_local: expect.any(String), source: 'STRAVA', _note: STRAVA_NOTE });
+    expect(stubs[0]).toEqual({
+      id: SAMPLE_STRAVA_STUB_ID,
+      icu_athlete_id: 'i123456',
+      start_date_local: expect.any(String),
+      source: 'STRAVA',
+      _note: STRAVA_NOTE,
+    });
     const one = await call(`/activity/${SAMPLE_STRAVA_STUB_ID}`);
     expect(one.json).toEqual(stubs[0]);
     const s = await call(`/activity/${SAMPLE_STRAVA_STUB_ID}/streams`);
@@ -221,7 +254,8 @@ describe('activities', () => {
     expect([...offsets].sort()).toEqual([12, 13]);
   });
   it('pairs most past planned workouts, with exactly one missed', async () => {
-    const events = (await call(`/athlete/0/events?oldest=${addDays(TODAY, -28)}&newest=${addDays(TODAY, -1)}&category=WORKOUT`)).json as Json[];
+    const events = (await call(`/athlete/0/events?oldest=${addDays(TODAY, -28)}&newest=${addDays(TODAY, -1)}&category=WORKOUT`))
+      .json as Json[];
     const acts = (await call(`/athlete/0/activities?oldest=${addDays(TODAY, -28)}`)).json as Json[];
     const paired = new Set<unknown>(acts.map((a) => a['paired_event_id']).filter((x) => x != null));
     const missed = events.filter((e) => !paired.has(e['id']));
@@ -232,7 +266,17 @@ describe('activities', () => {
     const r = (await call('/athlete/0/activities/search?q=SWEET&limit=2')).json as Json[];
     expect(r).toHaveLength(2);
     expect(r.every((a) => String(a['name']).includes('Sweet Spot'))).toBe(true);
-    expect(Object.keys(r[0]!).sort()).toEqual(['description', 'distance', 'id', 'moving_time', 'name', 'race', 'start_date_local', 'tags', 'type']);
+    expect(Object.keys(r[0]!).sort()).toEqual([
+      'description',
+      'distance',
+      'id',
+      'moving_time',
+      'name',
+      'race',
+      'start_date_local',
+      'tags',
+      'type',
+    ]);
     const tagged = (await call('/athlete/0/activities/search-full?q=%23long')).json as Json[];
     expect(tagged.length).toBeGreaterThan(10);
     expect(tagged.every((a) => (a['tags'] as string[]).includes('long'))).toBe(true);
@@ -266,7 +310,15 @@ describe('activity detail', () => {
     expect(r.status).toBe(200);
     const streams = r.json as Json[];
     expect(streams.map((s) => s['type'])).toEqual(['time', 'watts', 'heartrate']);
-    expect(streams[0]).toMatchObject({ name: null, data2: null, valueType: 'java.lang.Integer', valueTypeIsArray: false, anomalies: null, custom: false, allNull: false });
+    expect(streams[0]).toMatchObject({
+      name: null,
+      data2: null,
+      valueType: 'java.lang.Integer',
+      valueTypeIsArray: false,
+      anomalies: null,
+      custom: false,
+      allNull: false,
+    });
     const time = streams[0]!['data'] as number[];
     const watts = streams[1]!['data'] as number[];
     const hr = streams[2]!['data'] as number[];
@@ -364,9 +416,19 @@ describe('wellness and fitness', () => {
   it('PUT merges partial bodies, -1 clears, unknown fields 422, computed fields ignored', async () => {
     const date = addDays(TODAY, -3);
     const before = (await call(`/athlete/0/wellness/${date}`)).json as Json;
-    const r = await call(`/athlete/0/wellness/${date}`, { method: 'PUT', body: { weight: 71.2, comments: 'heavy legs', ctl: 999, restingHR: -1 } });
+    const r = await call(`/athlete/0/wellness/${date}`, {
+      method: 'PUT',
+      body: { weight: 71.2, comments: 'heavy legs', ctl: 999, restingHR: -1 },
+    });
     expect(r.status).toBe(200);
-    expect(r.json).toMatchObject({ id: date, weight: 71.2, comments: 'heavy legs', restingHR: null, ctl: before['ctl'], sleepSecs: before['sleepSecs'] });
+    expect(r.json).toMatchObject({
+      id: date,
+      weight: 71.2,
+      comments: 'heavy legs',
+      restingHR: null,
+      ctl: before['ctl'],
+      sleepSecs: before['sleepSecs'],
+    });
     expect(Object.keys(r.json)).toHaveLength(46);
     const back = (await call(`/athlete/0/wellness/${date}`)).json as Json;
     expect(back['weight']).toBe(71.2);
@@ -403,7 +465,13 @@ describe('events', () => {
     const wellBefore = (await call(`/athlete/0/wellness/${addDays(TODAY, 31)}`)).json as Json;
     const r = await call('/athlete/0/events', {
       method: 'POST',
-      body: { category: 'WORKOUT', type: 'Ride', start_date_local: `${date}T00:00:00`, name: 'Over-unders', description: '- 15m 55%\n\nMain Set 4x\n- 8m 95-105%\n- 4m 55%\n\n- 10m 50%' },
+      body: {
+        category: 'WORKOUT',
+        type: 'Ride',
+        start_date_local: `${date}T00:00:00`,
+        name: 'Over-unders',
+        description: '- 15m 55%\n\nMain Set 4x\n- 8m 95-105%\n- 4m 55%\n\n- 10m 50%',
+      },
     });
     expect(r.status).toBe(200);
     const ev = r.json as Json;
@@ -417,9 +485,17 @@ describe('events', () => {
     expect(wellAfter['ctl'] as number).toBeGreaterThan(wellBefore['ctl'] as number);
 
     const u = await call(`/athlete/0/events/${ev['id']}`, { method: 'PUT', body: { name: 'Renamed' } });
-    expect(u.json).toMatchObject({ id: ev['id'], name: 'Renamed', icu_training_load: ev['icu_training_load'], description: ev['description'] });
+    expect(u.json).toMatchObject({
+      id: ev['id'],
+      name: 'Renamed',
+      icu_training_load: ev['icu_training_load'],
+      description: ev['description'],
+    });
 
-    const prose = await call(`/athlete/0/events/${ev['id']}`, { method: 'PUT', body: { description: 'Ride easy for an hour or so, enjoy it' } });
+    const prose = await call(`/athlete/0/events/${ev['id']}`, {
+      method: 'PUT',
+      body: { description: 'Ride easy for an hour or so, enjoy it' },
+    });
     expect(prose.json).toMatchObject({ workout_doc: null, moving_time: null, icu_training_load: null });
 
     const d = await call(`/athlete/0/events/${ev['id']}`, { method: 'DELETE' });
@@ -427,16 +503,29 @@ describe('events', () => {
     expect((await call(`/athlete/0/events/${ev['id']}`)).status).toBe(404);
   });
   it('validates names and categories', async () => {
-    const long = await call('/athlete/0/events', { method: 'POST', body: { category: 'NOTE', start_date_local: `${TODAY}T00:00:00`, name: 'x'.repeat(81) } });
+    const long = await call('/athlete/0/events', {
+      method: 'POST',
+      body: { category: 'NOTE', start_date_local: `${TODAY}T00:00:00`, name: 'x'.repeat(81) },
+    });
     expect(long).toMatchObject({ status: 422, json: { status: 422, error: 'Name is too long' } });
-    const ok = await call('/athlete/0/events', { method: 'POST', body: { category: 'NOTE', start_date_local: TODAY, name: 'x'.repeat(80) } });
+    const ok = await call('/athlete/0/events', {
+      method: 'POST',
+      body: { category: 'NOTE', start_date_local: TODAY, name: 'x'.repeat(80) },
+    });
     expect(ok.status).toBe(200);
     expect(ok.json.start_date_local).toBe(`${TODAY}T00:00:00`);
     await call(`/athlete/0/events/${ok.json.id}`, { method: 'DELETE' });
   });
   it('bulk upsert by external_id is idempotent and bulk-delete works', async () => {
     const body = [
-      { category: 'WORKOUT', type: 'Run', start_date_local: `${addDays(TODAY, 3)}T00:00:00`, name: 'Strides', description: '- 10m Z2 Pace\n\n6x\n- 20s 110% Pace\n- 40s 60% Pace\n\n- 5m Z1 Pace', external_id: 'ext-1' },
+      {
+        category: 'WORKOUT',
+        type: 'Run',
+        start_date_local: `${addDays(TODAY, 3)}T00:00:00`,
+        name: 'Strides',
+        description: '- 10m Z2 Pace\n\n6x\n- 20s 110% Pace\n- 40s 60% Pace\n\n- 5m Z1 Pace',
+        external_id: 'ext-1',
+      },
       { category: 'NOTE', start_date_local: `${addDays(TODAY, 4)}T00:00:00`, name: 'Massage', external_id: 'ext-2' },
     ];
     const count = () => fake.state.athletes.get('i123456')!.events.length;
@@ -444,12 +533,16 @@ describe('events', () => {
     const a = (await call('/athlete/0/events/bulk?upsert=true', { method: 'POST', body })).json as Json[];
     expect(a).toHaveLength(2);
     expect(count()).toBe(n0 + 2);
-    const b = (await call('/athlete/0/events/bulk?upsert=true', { method: 'POST', body: [{ ...body[0], name: 'Strides v2' }, body[1]] })).json as Json[];
+    const b = (await call('/athlete/0/events/bulk?upsert=true', { method: 'POST', body: [{ ...body[0], name: 'Strides v2' }, body[1]] }))
+      .json as Json[];
     expect(b.map((e) => e['id'])).toEqual(a.map((e) => e['id']));
     expect(b[0]!['name']).toBe('Strides v2');
     expect(count()).toBe(n0 + 2);
     expect(a[0]!['workout_doc']).toMatchObject({ target: 'PACE' });
-    const del = await call('/athlete/0/events/bulk-delete', { method: 'PUT', body: [{ external_id: 'ext-1' }, { id: a[1]!['id'] }, { id: 1 }] });
+    const del = await call('/athlete/0/events/bulk-delete', {
+      method: 'PUT',
+      body: [{ external_id: 'ext-1' }, { id: a[1]!['id'] }, { id: 1 }],
+    });
     expect(del.json).toEqual({ eventsDeleted: 2 });
     expect(count()).toBe(n0);
   });
@@ -517,7 +610,10 @@ describe('workout text parser', () => {
     expect(r.distance).toBe(400);
   });
   it('parses durations in all notations', () => {
-    const r = parseWorkoutText(`- 1h 60%\n- 1h2m30s 60%\n- 5' 60%\n- 30" 60%\n- 1'30" 60%\n- 2km Z2 Pace\n- 1mi Z2 Pace\n- 100yrd Z2 Pace`, s);
+    const r = parseWorkoutText(
+      `- 1h 60%\n- 1h2m30s 60%\n- 5' 60%\n- 30" 60%\n- 1'30" 60%\n- 2km Z2 Pace\n- 1mi Z2 Pace\n- 100yrd Z2 Pace`,
+      s,
+    );
     if (!r.ok) throw new Error('parse failed');
     expect(r.doc.steps.slice(0, 5).map((x) => x.duration)).toEqual([3600, 3750, 300, 30, 90]);
     expect(r.doc.steps.slice(5).map((x) => x.distance)).toEqual([2000, 1609.344, 91.44]);
@@ -526,7 +622,11 @@ describe('workout text parser', () => {
     const r = parseWorkoutText('- 15m 55%\n\nMain Set 4x\n- 8m 95-105%\n- 4m 55%\n\n- 10m 50%', s);
     if (!r.ok) throw new Error('parse failed');
     expect(r.doc.steps).toHaveLength(3);
-    expect(r.doc.steps[1]).toMatchObject({ text: 'Main Set', reps: 4, steps: [{ duration: 480, power: { start: 95, end: 105, units: '%ftp' } }, { duration: 240 }] });
+    expect(r.doc.steps[1]).toMatchObject({
+      text: 'Main Set',
+      reps: 4,
+      steps: [{ duration: 480, power: { start: 95, end: 105, units: '%ftp' } }, { duration: 240 }],
+    });
     expect(r.moving_time).toBe(15 * 60 + 4 * 12 * 60 + 600);
     const expected = (15 / 60) * 0.55 ** 2 * 100 + 4 * ((8 / 60) * 1 + (4 / 60) * 0.55 ** 2) * 100 + (10 / 60) * 0.5 ** 2 * 100;
     expect(r.icu_training_load).toBe(Math.round(expected));
@@ -583,7 +683,12 @@ describe('default today', () => {
   it('uses the current date in Pacific/Auckland when today is not given', async () => {
     const f = await startFakeIntervals();
     try {
-      const nz = new Intl.DateTimeFormat('en-CA', { timeZone: 'Pacific/Auckland', year: 'numeric', month: '2-digit', day: '2-digit' }).format(new Date());
+      const nz = new Intl.DateTimeFormat('en-CA', {
+        timeZone: 'Pacific/Auckland',
+        year: 'numeric',
+        month: '2-digit',
+        day: '2-digit',
+      }).format(new Date());
       expect(f.today).toBe(nz);
       const res = await fetch(`${f.url}/api/v1/athlete/0/events`, { headers: { authorization: BASIC } });
       const events = (await res.json()) as Json[];
@@ -614,7 +719,11 @@ describe('accounts: several people, each with their own key and tokens', () => {
         {
           athleteId: 'i300001',
           apiKey: 'key-a',
-          tokens: [{ token: 'tok-a' }, { token: 'tok-a-ro', scope: 'ACTIVITY:READ,WELLNESS:READ,CALENDAR:READ,SETTINGS:READ,LIBRARY:READ' }, { token: 'tok-a-old', revoked: true }],
+          tokens: [
+            { token: 'tok-a' },
+            { token: 'tok-a-ro', scope: 'ACTIVITY:READ,WELLNESS:READ,CALENDAR:READ,SETTINGS:READ,LIBRARY:READ' },
+            { token: 'tok-a-old', revoked: true },
+          ],
         },
         { athleteId: 'i300002', apiKey: 'key-b', tokens: [{ token: 'tok-b' }], coaches: ['i300001'] },
       ],
@@ -648,10 +757,17 @@ describe('accounts: several people, each with their own key and tokens', () => {
   it('a revoked token is 401; a read-only token reads but cannot write (403 naming the scope)', async () => {
     expect((await get('/athlete/0', 'Bearer tok-a-old')).status).toBe(401);
     expect((await get('/athlete/0/wellness?oldest=2026-03-01&newest=2026-03-02', 'Bearer tok-a-ro')).status).toBe(200);
-    const w = await get('/athlete/0/events', 'Bearer tok-a-ro', 'POST', { category: 'NOTE', start_date_local: '2026-03-12T00:00:00', name: 'n' });
+    const w = await get('/athlete/0/events', 'Bearer tok-a-ro', 'POST', {
+      category: 'NOTE',
+      start_date_local: '2026-03-12T00:00:00',
+      name: 'n',
+    });
     expect(w.status).toBe(403);
     expect(w.json.error).toMatch(/CALENDAR:WRITE/);
-    expect((await get('/athlete/0/events', 'Bearer tok-a', 'POST', { category: 'NOTE', start_date_local: '2026-03-12T00:00:00', name: 'n' })).status).toBe(200);
+    expect(
+      (await get('/athlete/0/events', 'Bearer tok-a', 'POST', { category: 'NOTE', start_date_local: '2026-03-12T00:00:00', name: 'n' }))
+        .status,
+    ).toBe(200);
     expect((await get('/athletes', 'Bearer tok-b')).status).toBe(403);
   });
 });

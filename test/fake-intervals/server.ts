@@ -5,6 +5,8 @@
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
 import {
+  type ActivityRecord,
+  type AthleteState,
   addCoachedAthlete,
   addDays,
   athleteCurves,
@@ -12,29 +14,27 @@ import {
   blankWellness,
   bulkCreateEvents,
   bulkDeleteEvents,
+  type CurveKind,
   createEvent,
   createSampleAthlete,
   dayNum,
   deleteEvent,
   extraProfile,
+  type FakeState,
   findActivity,
-  generateAthlete,
-  markEventDone,
   findSportSettings,
+  generateAthlete,
   isValidDate,
+  type Json,
+  markEventDone,
   normalizeLocalDateTime,
   putWellness,
   sortEvents,
   todayInTimeZone,
   updateEvent,
   updateSportSettings,
-  type ActivityRecord,
-  type AthleteState,
-  type CurveKind,
-  type FakeState,
-  type Json,
 } from './data.js';
-import { STREAM_VALUE_TYPES, bestEfforts, generateStreams } from './sim.js';
+import { bestEfforts, generateStreams, STREAM_VALUE_TYPES } from './sim.js';
 
 export interface FakeOptions {
   /** API key accepted as Basic API_KEY:<key>. Default 'test-api-key'. */
@@ -388,7 +388,8 @@ export function createFakeHandler(
       const fields = listParam(q, 'fields');
       let list = ath.activities.filter((a) => a.startLocal >= oldest && a.startLocal <= newest);
       if (limit !== null && limit >= 0) list = list.slice(0, limit);
-      return list.map((a) => (a.stub ? a.json : project(a.json, fields, true)));
+      // Stubs are projected like any record (the worst case): the client must ask for `_note`.
+      return list.map((a) => project(a.json, fields, true));
     }
     if ((m = /^\/athlete\/([^/]+)\/activities\/(search|search-full)$/.exec(p))) {
       allow('GET');
@@ -404,7 +405,9 @@ export function createFakeHandler(
           const tags = a.json['tags'];
           return Array.isArray(tags) && tags.some((t) => String(t).toLowerCase() === tag);
         }
-        return String(a.json['name'] ?? '').toLowerCase().includes(needle);
+        return String(a.json['name'] ?? '')
+          .toLowerCase()
+          .includes(needle);
       });
       if (limit !== null && limit >= 0) list = list.slice(0, limit);
       if (m[2] === 'search-full') return list.map((a) => a.json);
@@ -429,7 +432,11 @@ export function createFakeHandler(
       for (const id of ids) {
         const rec = ath.activities.find((a) => a.id === id.trim());
         if (!rec) continue;
-        out.push(rec.stub || !withIntervals ? rec.json : { ...rec.json, icu_intervals: rec.summary?.intervals ?? [], icu_groups: rec.summary?.groups ?? [] });
+        out.push(
+          rec.stub || !withIntervals
+            ? rec.json
+            : { ...rec.json, icu_intervals: rec.summary?.intervals ?? [], icu_groups: rec.summary?.groups ?? [] },
+        );
       }
       return out;
     }
@@ -437,14 +444,20 @@ export function createFakeHandler(
       allow('GET');
       const rec = activityOf(decodeURIComponent(m[1]!), path);
       if (rec.stub) return rec.json;
-      if (q.get('intervals') === 'true') return { ...rec.json, icu_intervals: rec.summary?.intervals ?? [], icu_groups: rec.summary?.groups ?? [] };
+      if (q.get('intervals') === 'true')
+        return { ...rec.json, icu_intervals: rec.summary?.intervals ?? [], icu_groups: rec.summary?.groups ?? [] };
       return rec.json;
     }
     if ((m = /^\/activity\/([^/]+)\/intervals$/.exec(p))) {
       allow('GET');
       const rec = activityOf(decodeURIComponent(m[1]!), path);
       if (rec.stub) throw strava422();
-      return { id: rec.id, analyzed: rec.json['analyzed'], icu_intervals: rec.summary?.intervals ?? [], icu_groups: rec.summary?.groups ?? [] };
+      return {
+        id: rec.id,
+        analyzed: rec.json['analyzed'],
+        icu_intervals: rec.summary?.intervals ?? [],
+        icu_groups: rec.summary?.groups ?? [],
+      };
     }
     if ((m = /^\/activity\/([^/]+)\/streams(\.[A-Za-z]+)?$/.exec(p))) {
       allow('GET');
@@ -633,7 +646,12 @@ export function createFakeHandler(
     const ath = state.athletes.get(held.account.athleteId);
     return {
       status: 200,
-      body: { token_type: 'Bearer', access_token: token, scope: held.token.scope ?? FULL_SCOPE, athlete: { id: ath?.id, name: ath?.athlete['name'] } },
+      body: {
+        token_type: 'Bearer',
+        access_token: token,
+        scope: held.token.scope ?? FULL_SCOPE,
+        athlete: { id: ath?.id, name: ath?.athlete['name'] },
+      },
     };
   }
 
@@ -688,7 +706,11 @@ export function createFakeHandler(
             } catch {
               isJson = false;
             }
-            res.writeHead(fail.status, { 'content-type': isJson ? 'application/json' : 'text/plain', ...h, 'content-length': String(Buffer.byteLength(fail.body)) });
+            res.writeHead(fail.status, {
+              'content-type': isJson ? 'application/json' : 'text/plain',
+              ...h,
+              'content-length': String(Buffer.byteLength(fail.body)),
+            });
             res.end(fail.body);
             return;
           }

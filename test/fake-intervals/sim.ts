@@ -181,7 +181,11 @@ function elevationProfile(t: Terrain | null, dist: number): Float64Array | null 
   return out;
 }
 
-function elevationStats(prof: Float64Array | null, x0: number, x1: number): { gain: number; loss: number; min: number; max: number; avg: number } | null {
+function elevationStats(
+  prof: Float64Array | null,
+  x0: number,
+  x1: number,
+): { gain: number; loss: number; min: number; max: number; avg: number } | null {
   if (!prof || x1 <= x0) return null;
   const i0 = Math.max(0, Math.min(prof.length - 1, Math.round(x0 / ELEV_STEP)));
   const i1 = Math.max(i0, Math.min(prof.length - 1, Math.round(x1 / ELEV_STEP)));
@@ -269,7 +273,22 @@ interface Agg {
 }
 
 function newAgg(): Agg {
-  return { secs: 0, dist: 0, w: 0, w4: 0, hr: 0, hrMin: Infinity, hrMax: 0, cad: 0, cadSecs: 0, if2: 0, vMax: 0, wMin: Infinity, wMax: 0, aboveFtp: 0 };
+  return {
+    secs: 0,
+    dist: 0,
+    w: 0,
+    w4: 0,
+    hr: 0,
+    hrMin: Infinity,
+    hrMax: 0,
+    cad: 0,
+    cadSecs: 0,
+    if2: 0,
+    vMax: 0,
+    wMin: Infinity,
+    wMax: 0,
+    aboveFtp: 0,
+  };
 }
 
 function addPiece(a: Agg, p: Piece, frac = 1, ftp: number | null = null): void {
@@ -530,11 +549,12 @@ export function summarize(sim: ActivitySim): SimSummary {
     }
     const e = elevationStats(prof, distSoFar, distSoFar + agg.dist);
     const id = si + 1;
-    const segZone = isRide && sim.powerZones && segNp !== null && sim.ftp
-      ? zoneOf(sim.powerZones, (segNp / sim.ftp) * 100) + 1
-      : sim.paceZones && agg.dist > 0
-        ? zoneOf(sim.paceZones, segIf * 100) + 1
-        : zoneOf(sim.hrZones, agg.hr / agg.secs) + 1;
+    const segZone =
+      isRide && sim.powerZones && segNp !== null && sim.ftp
+        ? zoneOf(sim.powerZones, (segNp / sim.ftp) * 100) + 1
+        : sim.paceZones && agg.dist > 0
+          ? zoneOf(sim.paceZones, segIf * 100) + 1
+          : zoneOf(sim.hrZones, agg.hr / agg.secs) + 1;
     const zi = segZone - 1;
     const hrFirst = hrTarget(sim, seg.ifStart) * (1 + (sim.drift * t0) / T);
     const hrLast = hrTarget(sim, seg.ifEnd) * (1 + (sim.drift * (t0 + seg.secs)) / T);
@@ -560,7 +580,8 @@ export function summarize(sim: ActivitySim): SimSummary {
       joules_above_ftp: isRide ? Math.round(agg.aboveFtp) : null,
       decoupling: hrFirst > 0 ? round2(((hrLast - hrFirst) / hrLast) * 100 * 0.5) : null,
       zone: segZone,
-      zone_min_watts: isRide && sim.powerZones && sim.ftp ? Math.round(((zi > 0 ? (sim.powerZones[zi - 1] ?? 0) : 0) * sim.ftp) / 100) : null,
+      zone_min_watts:
+        isRide && sim.powerZones && sim.ftp ? Math.round(((zi > 0 ? (sim.powerZones[zi - 1] ?? 0) : 0) * sim.ftp) / 100) : null,
       zone_max_watts: isRide && sim.powerZones && sim.ftp ? Math.round((Math.min(999, sim.powerZones[zi] ?? 999) * sim.ftp) / 100) : null,
       average_speed: round3(agg.dist / agg.secs),
       min_speed: round3((agg.dist / agg.secs) * 0.8),
@@ -631,7 +652,9 @@ export function summarize(sim: ActivitySim): SimSummary {
     });
     const each = Math.round(tot.secs / g.aggs.length);
     const dur = each % 60 === 0 ? `${each / 60}m` : each > 60 ? `${Math.floor(each / 60)}m${each % 60}s` : `${each}s`;
-    intervalSummary.push(isRide && avgGW !== null ? `${g.aggs.length}x ${dur} ${avgGW}w` : `${g.aggs.length}x ${dur} ${Math.round(tot.hr / tot.secs)}bpm`);
+    intervalSummary.push(
+      isRide && avgGW !== null ? `${g.aggs.length}x ${dur} ${avgGW}w` : `${g.aggs.length}x ${dur} ${Math.round(tot.hr / tot.secs)}bpm`,
+    );
   }
 
   // Curves

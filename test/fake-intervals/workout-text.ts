@@ -219,7 +219,10 @@ function resolveTarget(src: string, s: ParseSettings, ramp: boolean): ResolvedTa
     const b = m[2] !== undefined ? (parseClock(m[2]) ?? undefined) : undefined;
     const spA = a > 0 ? metres / a : null;
     const spB = b !== undefined && b > 0 ? metres / b : null;
-    const [x, y] = ramp && spB !== null ? [spA, spB] : [spB !== null && spA !== null ? (spA + spB) / 2 : spA, spB !== null && spA !== null ? (spA + spB) / 2 : spA];
+    const [x, y] =
+      ramp && spB !== null
+        ? [spA, spB]
+        : [spB !== null && spA !== null ? (spA + spB) / 2 : spA, spB !== null && spA !== null ? (spA + spB) / 2 : spA];
     return {
       kind: 'pace',
       target: rangeOrValue(a, b, `secs${unit}`),
@@ -240,11 +243,18 @@ function resolveTarget(src: string, s: ParseSettings, ramp: boolean): ResolvedTa
     if (qual === 'hr') {
       const maxHr = s.maxHr ?? null;
       const lthr = s.lthr ?? null;
-      const toIf = (p: number) => (maxHr && lthr ? hrFractionToIf((p / 100) * maxHr / lthr) : hrFractionToIf(p / 100 / 0.9));
+      const toIf = (p: number) => (maxHr && lthr ? hrFractionToIf(((p / 100) * maxHr) / lthr) : hrFractionToIf(p / 100 / 0.9));
       return { kind: 'hr', target: rangeOrValue(a, b, '%hr'), ifStart: toIf(x), ifEnd: toIf(y), speedStart: null, speedEnd: null };
     }
     if (qual === 'lthr') {
-      return { kind: 'hr', target: rangeOrValue(a, b, '%lthr'), ifStart: hrFractionToIf(x / 100), ifEnd: hrFractionToIf(y / 100), speedStart: null, speedEnd: null };
+      return {
+        kind: 'hr',
+        target: rangeOrValue(a, b, '%lthr'),
+        ifStart: hrFractionToIf(x / 100),
+        ifEnd: hrFractionToIf(y / 100),
+        speedStart: null,
+        speedEnd: null,
+      };
     }
     if (qual === 'pace') {
       return {
