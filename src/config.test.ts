@@ -44,7 +44,7 @@ describe('loadConfig defaults', () => {
         maxQueue: 200,
         maxWaitMs: 20_000,
         maxResponseBytes: 4 * 1024 * 1024,
-        cacheTtlMs: 0,
+        cacheTtlMs: 5_000,
         gzip: true,
       },
     });

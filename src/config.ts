@@ -53,7 +53,7 @@ const EnvSchema = z
     INTERVALS_QUEUE_MAX: z.coerce.number().int().min(1).max(100_000).default(200),
     INTERVALS_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(300_000).default(20_000),
     INTERVALS_MAX_RESPONSE_BYTES: z.coerce.number().int().min(65_536).max(1_073_741_824).default(4 * 1024 * 1024),
-    INTERVALS_CACHE_TTL_MS: z.coerce.number().int().min(0).max(300_000).default(0),
+    INTERVALS_CACHE_TTL_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
     INTERVALS_GZIP: z
       .enum(['true', 'false', '1', '0', 'yes', 'no'])
       .default('true')

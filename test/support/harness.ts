@@ -47,6 +47,9 @@ export async function startStack(opts: StackOptions = {}): Promise<Stack> {
     // The suite checks answers, not pacing (src/intervals/guard*.test.ts do): do not pace the fake at 10/s.
     INTERVALS_RATE_LIMIT: '1000',
     INTERVALS_RATE_BURST: '1000',
+    // Tests change the fake's data between calls and count upstream requests: no read cache here
+    // (the cache has its own tests).
+    INTERVALS_CACHE_TTL_MS: '0',
     ...opts.env,
   });
   const server = await startServer(config, {
