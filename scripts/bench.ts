@@ -4,7 +4,7 @@
  * /proc; the fake Intervals.icu and the load clients run in this process; everything on loopback.
  *
  *   npm run build && npm run bench [-- --quick] [-- --profile] [-- --peer DIR] [-- --calls N]
- *     [-- --only cold,load,direct,memory,profile]
+ *     [-- --only cold,load,direct,memory,profile] [-- --log-level warn]
  *
  * Reports, in one run:
  * - for list_activities(limit 5), get_wellness(7 days) and get_fitness(90 days) at 10 concurrent
@@ -40,6 +40,7 @@ const option = (name: string) => {
   return i >= 0 ? args[i + 1] : undefined;
 };
 const QUICK = flag('--quick');
+const LOG_LEVEL = option('--log-level');
 /** --only cold,load,direct,memory,profile: run just these phases (default: all but profile, which needs --profile). */
 const ONLY = option('--only')?.split(',');
 const phase = (name: string) => (ONLY ? ONLY.includes(name) : name !== 'profile' || flag('--profile'));
@@ -147,8 +148,9 @@ async function startOurs(fake: FakeIntervals, nodeArgs: string[] = [ENTRY]): Pro
       HOST: '127.0.0.1',
       PORT: String(port),
       DOTENV_CONFIG_PATH: '/nonexistent',
+      ...(LOG_LEVEL ? { LOG_LEVEL } : {}),
     },
-    // Default log level (info): one line per call, as in production, written to /dev/null.
+    // Default log level (info) unless --log-level: lines per call as in production, to /dev/null.
     stdio: ['ignore', 'ignore', 'inherit'],
   });
   const target: Target = {

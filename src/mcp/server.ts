@@ -137,19 +137,23 @@ export const sharedJsonSchemaValidator: jsonSchemaValidator = {
 };
 
 /**
- * What a server must be able to answer: `all`, or `tools/call` only. A POST that carries nothing
- * but one tools/call gets a server without the prompts, resources and views: their registration was
- * most of the cost of building a server per request, and a tools/call answer cannot depend on them
- * (capabilities are announced only in `initialize`, which always gets the full server).
+ * What a server must be able to answer: `all`, or one tools/call of the named tool. A POST that
+ * carries nothing but one tools/call gets a server with that tool alone, without the other tools,
+ * prompts, resources and views: registering them was most of the cost of building a server per
+ * request, and a tools/call answer cannot depend on them (capabilities are announced only in
+ * `initialize`, which always gets the full server). A name that is not an exposed tool gets every
+ * tool, so the SDK's "not found" answer is the usual one.
  */
-export type ServerScope = 'all' | 'tools/call';
+export type ServerScope = 'all' | { call: string };
 
 export function createMcpServer(deps: McpDeps, info: RequestInfo = {}, scope: ServerScope = 'all'): McpServer {
   const server = new McpServer(
     { name: SERVER_NAME, version: deps.version },
     { instructions: INSTRUCTIONS, capabilities: { logging: {} }, jsonSchemaValidator: sharedJsonSchemaValidator },
   );
-  for (const tool of exposedTools(deps)) {
+  const exposed = exposedTools(deps);
+  const called = scope === 'all' ? undefined : exposed.find((t) => t.name === scope.call);
+  for (const tool of called ? [called] : exposed) {
     server.registerTool(
       tool.name,
       {

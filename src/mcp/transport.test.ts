@@ -7,6 +7,7 @@ import { createServer, request, type Server, type ServerResponse } from 'node:ht
 import type { AddressInfo } from 'node:net';
 import { setFlagsFromString } from 'node:v8';
 import { runInNewContext } from 'node:vm';
+import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { McpError } from '@modelcontextprotocol/sdk/types.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
@@ -15,7 +16,7 @@ import type { IntervalsClient } from '../intervals/client.js';
 import { createLogger } from '../logger.js';
 import type { ContextFactory } from '../tools/support/context.js';
 import { defineTool, READ, type ToolContext } from '../tools/support/tool.js';
-import type { McpDeps } from './server.js';
+import { createMcpServer, type McpDeps } from './server.js';
 import { handleMcpPost, scopeOf } from './transport.js';
 
 setFlagsFromString('--expose-gc');
@@ -89,7 +90,8 @@ afterEach(async () => {
 function post(
   args: Record<string, unknown>,
   onRequest?: (abort: () => void) => void,
-): Promise<{ result?: { structuredContent?: unknown } }> {
+  name = 'ping',
+): Promise<{ result?: { structuredContent?: unknown }; error?: unknown }> {
   return new Promise((resolve, reject) => {
     const req = request(
       {
@@ -111,7 +113,7 @@ function post(
       },
     );
     req.on('error', reject);
-    req.end(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'ping', arguments: args } }));
+    req.end(JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name, arguments: args } }));
     onRequest?.(() => req.destroy());
   });
 }
@@ -171,6 +173,21 @@ describe('handleMcpPost', () => {
   });
 });
 
+describe('handleMcpPost with a one-tool server', () => {
+  it('an unknown tool gets the same answer as from a server with every tool', async () => {
+    const full = createMcpServer(deps);
+    const [clientSide, serverSide] = InMemoryTransport.createLinkedPair();
+    await full.connect(serverSide);
+    const answers: unknown[] = [];
+    clientSide.onmessage = (m) => answers.push(m);
+    await clientSide.start();
+    await clientSide.send({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'nope', arguments: {} } });
+    await vi.waitFor(() => expect(answers).toHaveLength(1));
+    expect(await post({}, undefined, 'nope')).toEqual(answers[0]);
+    await full.close();
+  });
+});
+
 describe('handleMcpPost when someone else answers', () => {
   it('a response ended by another party (the drain deadline) still aborts the running handler', async () => {
     captureResponse = true;
@@ -183,8 +200,10 @@ describe('handleMcpPost when someone else answers', () => {
 });
 
 describe('scopeOf', () => {
-  it('only a single tools/call request gets the tools-only server', () => {
-    expect(scopeOf({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'ping' } })).toBe('tools/call');
+  it('only a single tools/call request gets a server for the one tool', () => {
+    expect(scopeOf({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: { name: 'ping' } })).toEqual({ call: 'ping' });
+    expect(scopeOf({ jsonrpc: '2.0', id: 1, method: 'tools/call', params: {} })).toBe('all');
+    expect(scopeOf({ jsonrpc: '2.0', id: 1, method: 'tools/call' })).toBe('all');
     expect(scopeOf({ jsonrpc: '2.0', id: 1, method: 'tools/list' })).toBe('all');
     expect(scopeOf({ jsonrpc: '2.0', id: 1, method: 'initialize', params: {} })).toBe('all');
     expect(scopeOf({ jsonrpc: '2.0', id: 1, method: 'prompts/get', params: { name: 'x' } })).toBe('all');

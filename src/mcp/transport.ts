@@ -6,10 +6,12 @@ import type { IncomingMessage, ServerResponse } from 'node:http';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
 import { createMcpServer, type McpDeps, type RequestInfo, type ServerScope } from './server.js';
 
-/** `tools/call` when the POST is exactly one tools/call request (the usual case), else `all`. */
+/** The called tool when the POST is exactly one tools/call request (the usual case), else `all`. */
 export function scopeOf(body: unknown): ServerScope {
-  const m = body as { method?: unknown; id?: unknown } | null;
-  return m && typeof m === 'object' && !Array.isArray(m) && m.method === 'tools/call' && m.id !== undefined ? 'tools/call' : 'all';
+  const m = body as { method?: unknown; id?: unknown; params?: { name?: unknown } } | null;
+  if (!m || typeof m !== 'object' || Array.isArray(m) || m.method !== 'tools/call' || m.id === undefined) return 'all';
+  const name = m.params && typeof m.params === 'object' ? m.params.name : undefined;
+  return typeof name === 'string' ? { call: name } : 'all';
 }
 
 export async function handleMcpPost(
