@@ -1,5 +1,6 @@
 /**
- * `npm run check-key` (from a checkout) or `node dist/check-key.js` (in the image): does the
+ * `intervals-mcp check-key`: `npm run check-key` from a checkout, `node dist/cli.js check-key` in the
+ * image (`docker compose exec intervals-mcp node dist/cli.js check-key`). Does the
  * configured Intervals.icu key work? Loads the configuration exactly as the server does, makes the
  * server's start-up check (one cheap authenticated call: the configured athlete's profile) and
  * prints one line. Exit 0 = the key works, 1 = it does not (the line names the cause), 2 = the
@@ -11,7 +12,8 @@ import { buildDeps } from './deps.js';
 import { checkIntervalsKey } from './key-check.js';
 import { createLogger } from './logger.js';
 
-async function main(): Promise<number> {
+/** The check; resolves to the exit code. */
+export async function runCheckKey(): Promise<number> {
   let config;
   try {
     config = await loadConfigFromProcess();
@@ -43,11 +45,3 @@ async function main(): Promise<number> {
     await client.close();
   }
 }
-
-main().then(
-  (code) => process.exit(code),
-  (err: unknown) => {
-    process.stdout.write(`check-key: FAIL: unexpected ${err instanceof Error ? err.name : 'error'}\n`);
-    process.exit(1);
-  },
-);

@@ -242,13 +242,14 @@ describe('intervals-mcp bin over stdio', () => {
     expect(bin.stdout).toEqual([]);
   }, 20_000);
 
-  it('--help names both modes', async () => {
+  it('--help names both modes and check-key', async () => {
     const help = startBin(['--help'], {});
     expect(await help.exit).toEqual({ code: 0, signal: null });
     const text = help.stdout.join('\n');
-    expect(text).toContain('Usage: intervals-mcp [stdio | http]');
+    expect(text).toContain('Usage: intervals-mcp [stdio | http | check-key]');
     expect(text).toMatch(/^\s+stdio\s/m);
     expect(text).toMatch(/^\s+http\s/m);
+    expect(text).toMatch(/^\s+check-key\s/m);
   }, 20_000);
 
   it('--version prints the package version; an unknown argument is a usage error', async () => {
