@@ -4,8 +4,9 @@
  * protocol messages only (logs go to stderr, which the clients keep in their MCP logs). The
  * process ends by itself, exit code 0, when the client closes stdin or sends SIGINT/SIGTERM.
  */
-import { type Config, ConfigError, loadConfigFromProcess } from './config.js';
+import { loadConfigFromProcess } from './config.js';
 import { buildDeps } from './deps.js';
+import { orExitOnConfigError } from './exit-on-config-error.js';
 import { createLogger } from './logger.js';
 import { exposedTools } from './mcp/server.js';
 import { serveStdio } from './mcp/stdio.js';
@@ -14,16 +15,7 @@ import { serveStdio } from './mcp/stdio.js';
 const EXIT_GRACE_MS = 3_000;
 
 export async function runStdio(): Promise<void> {
-  let config: Config;
-  try {
-    config = await loadConfigFromProcess('stdio');
-  } catch (err) {
-    if (err instanceof ConfigError) {
-      process.stderr.write(`intervals-mcp: ${err.message}\n`);
-      process.exit(2);
-    }
-    throw err;
-  }
+  const config = await orExitOnConfigError(() => loadConfigFromProcess('stdio'));
   const logger = createLogger(config.logLevel, process.stderr);
   const { client, mcp } = buildDeps(config, { logger });
   const session = await serveStdio(mcp);
