@@ -7,14 +7,14 @@
  * configuration is invalid. The key is never printed. With INTERVALS_CREDENTIALS=per-user or oauth
  * there is no server-held key: one SKIP line, exit 0.
  */
-import { ConfigError, loadConfigFromProcess } from './config.js';
+import { type Config, ConfigError, loadConfigFromProcess } from './config.js';
 import { buildDeps } from './deps.js';
 import { checkIntervalsKey } from './key-check.js';
 import { createLogger } from './logger.js';
 
 /** The check; resolves to the exit code. */
 export async function runCheckKey(): Promise<number> {
-  let config;
+  let config: Config;
   try {
     config = await loadConfigFromProcess();
   } catch (err) {

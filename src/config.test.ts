@@ -2,7 +2,7 @@ import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, afterEach, describe, expect, it, vi } from 'vitest';
-import { ConfigError, isLoopback, loadConfig, withoutServerSettings, type Config } from './config.js';
+import { type Config, ConfigError, isLoopback, loadConfig, withoutServerSettings } from './config.js';
 
 const KEY = 'zzz-config-secret-key';
 const base = { INTERVALS_API_KEY: KEY };
@@ -425,12 +425,18 @@ describe('HTTP server lifecycle settings', () => {
   });
 
   it('refuses a headers timeout longer than the request timeout (the request timeout would never matter)', () => {
-    expect(configError({ ...base, HTTP_HEADERS_TIMEOUT_MS: '40000' })).toMatch(/HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS \(30000\)/);
+    expect(configError({ ...base, HTTP_HEADERS_TIMEOUT_MS: '40000' })).toMatch(
+      /HTTP_HEADERS_TIMEOUT_MS must not exceed HTTP_REQUEST_TIMEOUT_MS \(30000\)/,
+    );
   });
 });
 
 describe('INTERVALS_CREDENTIALS', () => {
-  const pomerium = { AUTH_MODE: 'pomerium', POMERIUM_AUDIENCE: 'mcp.example.com', POMERIUM_JWKS_URL: 'https://mcp.example.com/.well-known/pomerium/jwks.json' };
+  const pomerium = {
+    AUTH_MODE: 'pomerium',
+    POMERIUM_AUDIENCE: 'mcp.example.com',
+    POMERIUM_JWKS_URL: 'https://mcp.example.com/.well-known/pomerium/jwks.json',
+  };
 
   it('defaults to single: the server-held key, as before', () => {
     expect(loadConfig(base).credentials).toEqual({ mode: 'single' });
@@ -444,11 +450,15 @@ describe('INTERVALS_CREDENTIALS', () => {
   });
 
   it('oauth needs AUTH_MODE=pomerium too', () => {
-    expect(configError({ INTERVALS_CREDENTIALS: 'oauth', AUTH_MODE: 'none' })).toMatch(/INTERVALS_CREDENTIALS is oauth, which requires AUTH_MODE=pomerium/);
+    expect(configError({ INTERVALS_CREDENTIALS: 'oauth', AUTH_MODE: 'none' })).toMatch(
+      /INTERVALS_CREDENTIALS is oauth, which requires AUTH_MODE=pomerium/,
+    );
   });
 
   it('per-user needs USERS_FILE, and then needs no server key', () => {
-    expect(configError({ INTERVALS_CREDENTIALS: 'per-user', ...pomerium })).toMatch(/USERS_FILE is required with INTERVALS_CREDENTIALS=per-user/);
+    expect(configError({ INTERVALS_CREDENTIALS: 'per-user', ...pomerium })).toMatch(
+      /USERS_FILE is required with INTERVALS_CREDENTIALS=per-user/,
+    );
     const c = loadConfig({ INTERVALS_CREDENTIALS: 'per-user', USERS_FILE: '/run/people/users.yaml', ...pomerium });
     expect(c.credentials).toEqual({ mode: 'per-user', usersFile: '/run/people/users.yaml', pollMs: 2_000 });
     expect(c.intervals.apiKey).toBe('');
@@ -476,7 +486,9 @@ describe('INTERVALS_CREDENTIALS', () => {
 
   it('refuses an unknown mode and a bad poll interval, naming the variable', () => {
     expect(configError({ ...base, INTERVALS_CREDENTIALS: 'shared' })).toMatch(/^invalid configuration: INTERVALS_CREDENTIALS /);
-    expect(configError({ INTERVALS_CREDENTIALS: 'per-user', USERS_FILE: '/u', USERS_FILE_POLL_MS: '5', ...pomerium })).toMatch(/USERS_FILE_POLL_MS/);
+    expect(configError({ INTERVALS_CREDENTIALS: 'per-user', USERS_FILE: '/u', USERS_FILE_POLL_MS: '5', ...pomerium })).toMatch(
+      /USERS_FILE_POLL_MS/,
+    );
   });
 });
 
@@ -518,12 +530,16 @@ describe('limits in front of Intervals.icu', () => {
   ])('refuses %s=%s, naming the variable', (name, value) => {
     expect(configError({ ...base, [name]: value })).toMatch(new RegExp(`^invalid configuration: ${name} `));
   });
-
 });
 
 describe('INTERVALS_CREDENTIALS under stdio', () => {
   it('a stdio start ignores the multi-person settings of a homelab .env (one local user, one key)', () => {
-    const env = withoutServerSettings({ ...base, INTERVALS_CREDENTIALS: 'per-user', USERS_FILE: '/run/people/users.yaml', USERS_FILE_POLL_MS: '500' });
+    const env = withoutServerSettings({
+      ...base,
+      INTERVALS_CREDENTIALS: 'per-user',
+      USERS_FILE: '/run/people/users.yaml',
+      USERS_FILE_POLL_MS: '500',
+    });
     expect(loadConfig(env).credentials).toEqual({ mode: 'single' });
   });
 });

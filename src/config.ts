@@ -52,7 +52,12 @@ const EnvSchema = z
     INTERVALS_MAX_CONCURRENCY: z.coerce.number().int().min(1).max(256).default(8),
     INTERVALS_QUEUE_MAX: z.coerce.number().int().min(1).max(100_000).default(200),
     INTERVALS_QUEUE_WAIT_MS: z.coerce.number().int().min(0).max(300_000).default(20_000),
-    INTERVALS_MAX_RESPONSE_BYTES: z.coerce.number().int().min(65_536).max(1_073_741_824).default(4 * 1024 * 1024),
+    INTERVALS_MAX_RESPONSE_BYTES: z.coerce
+      .number()
+      .int()
+      .min(65_536)
+      .max(1_073_741_824)
+      .default(4 * 1024 * 1024),
     INTERVALS_CACHE_TTL_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
     INTERVALS_GZIP: z
       .enum(['true', 'false', '1', '0', 'yes', 'no'])
@@ -266,8 +271,7 @@ export function loadConfig(env: Record<string, string | undefined>): Config {
     if (lines.length) throw new ConfigError(`invalid configuration: ${lines.join('; ')}`);
   }
   // Only single mode reads the server-held key; the other modes never touch INTERVALS_API_KEY(_FILE).
-  const apiKey =
-    mode !== 'single' ? '' : (e.INTERVALS_API_KEY ?? readSecretFile('INTERVALS_API_KEY_FILE', e.INTERVALS_API_KEY_FILE!));
+  const apiKey = mode !== 'single' ? '' : (e.INTERVALS_API_KEY ?? readSecretFile('INTERVALS_API_KEY_FILE', e.INTERVALS_API_KEY_FILE!));
   const credentials: CredentialsConfig =
     mode === 'per-user'
       ? { mode, usersFile: e.USERS_FILE!, pollMs: e.USERS_FILE_POLL_MS }

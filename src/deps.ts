@@ -10,8 +10,8 @@ import { IntervalsClient } from './intervals/client.js';
 import type { Logger } from './logger.js';
 import { registerExtras } from './mcp/extras.js';
 import type { McpDeps } from './mcp/server.js';
-import { createContextFactory, type ContextFactory } from './tools/support/context.js';
 import { tools } from './tools/index.js';
+import { type ContextFactory, createContextFactory } from './tools/support/context.js';
 import { VERSION } from './version.js';
 
 export interface DepsOptions {

@@ -6,13 +6,13 @@ import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import type { Dispatcher } from 'undici';
 import type { Config } from './config.js';
+import { createCredentialRouter, noSharedContext } from './credentials/router.js';
+import { buildDeps, mcpDepsFor } from './deps.js';
 import { createApp } from './http/app.js';
 import { createAuthMiddleware } from './http/auth.js';
 import { UpstreamReadiness, type UpstreamVerdict } from './http/readiness.js';
 import { createHttpServer, Drainer } from './http/server.js';
 import { checkIntervalsKey } from './key-check.js';
-import { createCredentialRouter, noSharedContext } from './credentials/router.js';
-import { buildDeps, mcpDepsFor } from './deps.js';
 import { createLogger, type Logger } from './logger.js';
 import { exposedTools } from './mcp/server.js';
 
@@ -46,18 +46,20 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const drainer = new Drainer();
   const keyCheckTimeoutMs = Math.min(config.intervals.timeoutMs, 10_000);
   // Without a server-held key there is nothing to probe: each person's credential is checked on use.
-  const readiness = client && new UpstreamReadiness({
-    probe: (signal) =>
-      checkIntervalsKey(client, {
-        athleteId: config.intervals.athleteId,
-        signal,
-        timeoutMs: keyCheckTimeoutMs,
-        baseUrl: config.intervals.baseUrl,
-      }),
-    cacheMs: config.http.readinessCacheMs,
-    timeoutMs: keyCheckTimeoutMs,
-    logger,
-  });
+  const readiness =
+    client &&
+    new UpstreamReadiness({
+      probe: (signal) =>
+        checkIntervalsKey(client, {
+          athleteId: config.intervals.athleteId,
+          signal,
+          timeoutMs: keyCheckTimeoutMs,
+          baseUrl: config.intervals.baseUrl,
+        }),
+      cacheMs: config.http.readinessCacheMs,
+      timeoutMs: keyCheckTimeoutMs,
+      logger,
+    });
   const app = createApp({
     config,
     logger,
@@ -78,7 +80,11 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   // before the "listening" line, which tells the entry point's caller (and tests) that start-up is over.
   const keyCheck: UpstreamVerdict = readiness
     ? await readiness.check()
-    : { ok: true, reason: 'no server-held key', message: `INTERVALS_CREDENTIALS=${config.credentials.mode}: each person's credential is checked on use` };
+    : {
+        ok: true,
+        reason: 'no server-held key',
+        message: `INTERVALS_CREDENTIALS=${config.credentials.mode}: each person's credential is checked on use`,
+      };
   logger.info(
     {
       url: `${url}/mcp`,

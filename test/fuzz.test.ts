@@ -10,7 +10,7 @@
  */
 import fc from 'fast-check';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { API_KEY, startStack, type Stack } from './support/harness.js';
+import { API_KEY, type Stack, startStack } from './support/harness.js';
 
 type JsonSchema = {
   type?: string | string[];
@@ -58,7 +58,9 @@ const HOSTILE_VALUES: unknown[] = [...HOSTILE_STRINGS, ...HOSTILE_NUMBERS, ...HO
 
 /** Values that fit a date-like string most of the time, so generation reaches past validation. */
 const dateLike = fc.oneof(
-  fc.date({ min: new Date('1980-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true }).map((d) => d.toISOString().slice(0, 10)),
+  fc
+    .date({ min: new Date('1980-01-01T00:00:00Z'), max: new Date('2030-12-31T00:00:00Z'), noInvalidDate: true })
+    .map((d) => d.toISOString().slice(0, 10)),
   fc.constantFrom('9999-12-31', '0001-01-01', '2026-11-24', '2026-02-29'),
 );
 
@@ -124,9 +126,14 @@ describe('fuzzing every tool', () => {
     const before = stack.fake.requests.length;
     let timer: NodeJS.Timeout | undefined;
     const hang = new Promise<never>((_, reject) => {
-      timer = setTimeout(() => reject(new Error(`${tool} did not answer within ${HANG_MS} ms for ${JSON.stringify(args).slice(0, 200)}`)), HANG_MS);
+      timer = setTimeout(
+        () => reject(new Error(`${tool} did not answer within ${HANG_MS} ms for ${JSON.stringify(args).slice(0, 200)}`)),
+        HANG_MS,
+      );
     });
-    const result = await Promise.race([stack.client.callTool({ name: tool, arguments: args as Record<string, unknown> }), hang]).finally(() => clearTimeout(timer));
+    const result = await Promise.race([stack.client.callTool({ name: tool, arguments: args as Record<string, unknown> }), hang]).finally(
+      () => clearTimeout(timer),
+    );
     const text = JSON.stringify(result);
     for (const secret of secrets) expect(text, `${tool} leaked ${secret}`).not.toContain(secret);
     expect(text, `${tool}: a stack trace in the answer`).not.toMatch(/\\n\s+at [\w.<]+ \(|node:internal|file:\/\//);
@@ -147,7 +154,9 @@ describe('fuzzing every tool', () => {
   it('the call that used to hang answers a tool error: get_fitness {newest: 9999-12-31}', async () => {
     const r = await stack.client.callTool({ name: 'get_fitness', arguments: { newest: '9999-12-31' } });
     expect(r.isError).toBe(true);
-    expect((r.content as { text: string }[])[0]!.text).toMatch(/newest: must be a real date as YYYY-MM-DD, from 1990-01-01 to two years ahead/);
+    expect((r.content as { text: string }[])[0]!.text).toMatch(
+      /newest: must be a real date as YYYY-MM-DD, from 1990-01-01 to two years ahead/,
+    );
   });
 
   it('every hostile value in every parameter of every tool gets a bounded, clean answer', async () => {

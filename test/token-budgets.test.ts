@@ -4,7 +4,7 @@
  */
 import { getEncoding } from 'js-tiktoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startStack, type Stack } from './support/harness.js';
+import { type Stack, startStack } from './support/harness.js';
 import { CATALOGUE_BUDGETS, SCENARIOS } from './support/token-scenarios.js';
 
 const enc = getEncoding('cl100k_base');

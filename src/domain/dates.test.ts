@@ -1,6 +1,6 @@
 import { describe, expect, it } from 'vitest';
-import { InputError } from './errors.js';
 import { addDays, datesFrom, daysBetween, isDateInHorizon, isValidDate, localDateTime, resolveRange, todayIn, weekStart } from './dates.js';
+import { InputError } from './errors.js';
 
 describe('isValidDate', () => {
   it.each(['2026-01-01', '2026-12-31', '2024-02-29', '2000-02-29', '2026-02-28', '1999-11-30'])('accepts %s', (s) => {
@@ -157,8 +157,14 @@ describe('resolveRange', () => {
     });
 
     it('keeps an explicit pair', () => {
-      expect(resolveRange({ oldest: '2026-02-01', newest: '2026-02-10' }, today, opts)).toEqual({ oldest: '2026-02-01', newest: '2026-02-10' });
-      expect(resolveRange({ oldest: '2026-02-01', newest: '2026-02-01' }, today, opts)).toEqual({ oldest: '2026-02-01', newest: '2026-02-01' });
+      expect(resolveRange({ oldest: '2026-02-01', newest: '2026-02-10' }, today, opts)).toEqual({
+        oldest: '2026-02-01',
+        newest: '2026-02-10',
+      });
+      expect(resolveRange({ oldest: '2026-02-01', newest: '2026-02-01' }, today, opts)).toEqual({
+        oldest: '2026-02-01',
+        newest: '2026-02-01',
+      });
     });
 
     it('treats undefined members like missing ones', () => {
@@ -216,7 +222,10 @@ describe('resolveRange', () => {
     });
 
     it('keeps an explicit pair', () => {
-      expect(resolveRange({ oldest: '2026-01-01', newest: '2026-12-31' }, today, opts)).toEqual({ oldest: '2026-01-01', newest: '2026-12-31' });
+      expect(resolveRange({ oldest: '2026-01-01', newest: '2026-12-31' }, today, opts)).toEqual({
+        oldest: '2026-01-01',
+        newest: '2026-12-31',
+      });
     });
 
     it('refuses an explicit reversed pair and a range over maxDays', () => {

@@ -1,17 +1,9 @@
 import { describe, expect, it } from 'vitest';
 import type { Event, FullActivity } from '../intervals/schemas.js';
 import { K_ATL, K_CTL } from './fitness.js';
-import {
-  matchPlanned,
-  pendingToday,
-  plannedLoads,
-  projectFitness,
-  summarise,
-  weeklyTotals,
-  withPending,
-} from './weekly-review.js';
 import { hm } from './format.js';
 import { sportLabel } from './sports.js';
+import { matchPlanned, pendingToday, plannedLoads, projectFitness, summarise, weeklyTotals, withPending } from './weekly-review.js';
 
 let nextId = 1;
 const ev = (date: string, type: string, load: number | null, extra: Partial<Event> = {}): Event => ({

@@ -2,7 +2,7 @@
  * The logic behind get_weekly_review, as pure functions of the upstream records: weekly totals per
  * sport, planned-versus-done matching, the compliance summary and the fitness projection.
  */
-import { isStravaStub, type Activity, type Event, type FullActivity } from '../intervals/schemas.js';
+import { type Activity, type Event, type FullActivity, isStravaStub } from '../intervals/schemas.js';
 import { datesFrom, dayOf, weekStart } from './dates.js';
 import { K_ATL, K_CTL, stepModel } from './fitness.js';
 import { round } from './format.js';
@@ -12,8 +12,7 @@ import { sportLabel } from './sports.js';
 export const PARTIAL_BELOW = 0.7;
 
 /** Activities the API can read (Strava-synced stubs carry no type, time or load). */
-export const readable = (list: readonly Activity[]): FullActivity[] =>
-  list.filter((a): a is FullActivity => !isStravaStub(a));
+export const readable = (list: readonly Activity[]): FullActivity[] => list.filter((a): a is FullActivity => !isStravaStub(a));
 
 export interface WeekSport {
   week: string;
@@ -105,9 +104,7 @@ export function matchPlanned(
     if (done.length) continue;
     const date = dayOf(e.start_date_local);
     const family = sportLabel(e.type);
-    const candidates = activities.filter(
-      (a) => !used.has(a) && dayOf(a.start_date_local) === date && sportLabel(a.type) === family,
-    );
+    const candidates = activities.filter((a) => !used.has(a) && dayOf(a.start_date_local) === date && sportLabel(a.type) === family);
     if (!candidates.length) continue;
     const target = e.icu_training_load ?? 0;
     const best = candidates.reduce((b, a) =>
@@ -145,7 +142,8 @@ export function matchPlanned(
       doneSecs: a.moving_time ?? undefined,
     });
   }
-  const order = (r: ComplianceRow) => `${r.date} ${r.status === 'extra' ? '1' : '0'} ${r.done[0]?.start_date_local ?? r.event?.start_date_local ?? ''}`;
+  const order = (r: ComplianceRow) =>
+    `${r.date} ${r.status === 'extra' ? '1' : '0'} ${r.done[0]?.start_date_local ?? r.event?.start_date_local ?? ''}`;
   return rows.sort((x, y) => order(x).localeCompare(order(y)));
 }
 

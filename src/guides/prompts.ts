@@ -14,7 +14,7 @@ export interface GuidePrompt {
 
 const STYLE =
   'Answer briefly: what to do and why, citing concrete numbers (CTL/ATL/form, load, sleep, HRV, compliance). ' +
-  'If data is missing, call the right tool first, then answer. Dates are the athlete\'s local dates (YYYY-MM-DD).';
+  "If data is missing, call the right tool first, then answer. Dates are the athlete's local dates (YYYY-MM-DD).";
 
 export const PROMPTS: readonly GuidePrompt[] = [
   {

@@ -73,8 +73,7 @@ export const GUIDES: readonly GuideResource[] = [
     uri: 'intervals://event-categories',
     title: 'Calendar event categories',
     description: 'What each Intervals.icu calendar category means.',
-    text: () =>
-      `# Intervals.icu calendar categories\n\n${EVENT_CATEGORIES.map((c) => `${c}: ${CATEGORY_MEANING[c]}`).join('\n')}`,
+    text: () => `# Intervals.icu calendar categories\n\n${EVENT_CATEGORIES.map((c) => `${c}: ${CATEGORY_MEANING[c]}`).join('\n')}`,
   },
   {
     name: 'wellness-scales',

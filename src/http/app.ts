@@ -4,7 +4,7 @@
 import { randomUUID } from 'node:crypto';
 import express, { type ErrorRequestHandler, type RequestHandler } from 'express';
 import { pinoHttp } from 'pino-http';
-import { isLoopback, type Config } from '../config.js';
+import { type Config, isLoopback } from '../config.js';
 import type { Logger } from '../logger.js';
 import type { McpDeps, RequestInfo } from '../mcp/server.js';
 import { handleMcpPost } from '../mcp/transport.js';

@@ -11,11 +11,11 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import express from 'express';
-import { exportJWK, exportPKCS8, exportSPKI, generateKeyPair, SignJWT, type CryptoKey, type JWK } from 'jose';
+import { type CryptoKey, exportJWK, exportPKCS8, exportSPKI, generateKeyPair, type JWK, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AuthConfig } from '../config.js';
 import { createLogger } from '../logger.js';
-import { createAuthMiddleware, type AuthOptions } from './auth.js';
+import { type AuthOptions, createAuthMiddleware } from './auth.js';
 
 const HOST = 'intervals-mcp.example.com';
 const KID = 'pomerium-key-1';
@@ -135,6 +135,11 @@ async function startApp(auth: AuthConfig, opts?: AuthOptions): Promise<TestApp> 
   return testApp;
 }
 
+/** A JSON-RPC answer as the tests read it. */
+type JsonRpcBody = {
+  error: { code: number; message: string };
+  result: { identity: { groups?: unknown; [k: string]: unknown }; [k: string]: unknown };
+};
 async function call(app: TestApp, token?: string) {
   const headers: Record<string, string> = { 'content-type': 'application/json' };
   if (token !== undefined) headers['x-pomerium-jwt-assertion'] = token;
@@ -144,7 +149,7 @@ async function call(app: TestApp, token?: string) {
     body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
   });
   const text = await res.text();
-  return { status: res.status, headers: res.headers, text, body: JSON.parse(text) as Record<string, any> };
+  return { status: res.status, headers: res.headers, text, body: JSON.parse(text) as JsonRpcBody };
 }
 
 /** Every rejection: 403, JSON, JSON-RPC error -32001, no WWW-Authenticate, token never echoed or logged. */
@@ -372,9 +377,7 @@ describe('POMERIUM_PUBLIC_KEY_FILE', () => {
     ['an RSA key', 'rsa.pub.pem', /holds a rsa key/],
   ])('fails startup with %s', async (_label, file, message) => {
     const logger = createLogger('silent');
-    await expect(
-      createAuthMiddleware(pomerium('file', { publicKeyFile: join(tmp, file) }), logger),
-    ).rejects.toThrow(message);
+    await expect(createAuthMiddleware(pomerium('file', { publicKeyFile: join(tmp, file) }), logger)).rejects.toThrow(message);
   });
 });
 

@@ -13,20 +13,20 @@
  */
 import { createPublicKey, type KeyObject } from 'node:crypto';
 import { readFileSync } from 'node:fs';
-import type { NextFunction, Request, RequestHandler, Response as ExpressResponse } from 'express';
+import type { Response as ExpressResponse, NextFunction, Request, RequestHandler } from 'express';
 import {
+  type CryptoKey,
   createRemoteJWKSet,
   customFetch,
-  type CryptoKey,
-  type FetchImplementation,
   errors,
+  type FetchImplementation,
   importSPKI,
-  jwtVerify,
   type JWTPayload,
   type JWTVerifyGetKey,
   type JWTVerifyOptions,
+  jwtVerify,
 } from 'jose';
-import { ConfigError, type AuthConfig } from '../config.js';
+import { type AuthConfig, ConfigError } from '../config.js';
 import type { Logger } from '../logger.js';
 import { jsonRpcError } from './guards.js';
 
@@ -68,11 +68,7 @@ class AuthError extends Error {
  * parsed once; a broken file throws a ConfigError so startup fails). A JWKS URL is fetched lazily on
  * the first request, because Pomerium usually starts after this server.
  */
-export async function createAuthMiddleware(
-  auth: AuthConfig,
-  logger: Logger,
-  opts: AuthOptions = {},
-): Promise<RequestHandler> {
+export async function createAuthMiddleware(auth: AuthConfig, logger: Logger, opts: AuthOptions = {}): Promise<RequestHandler> {
   if (auth.mode === 'none') {
     if (auth.allowUnauthenticated) {
       logger.warn('AUTH_MODE=none with ALLOW_UNAUTHENTICATED=true: requests are not authenticated by this server');
@@ -100,10 +96,7 @@ export async function createAuthMiddleware(
   } else {
     throw new ConfigError('invalid configuration: POMERIUM_PUBLIC_KEY_FILE or POMERIUM_JWKS_URL is required with AUTH_MODE=pomerium');
   }
-  log.info(
-    { audience, keySource, allowedEmails: allowedEmails.size },
-    'verifying X-Pomerium-Jwt-Assertion (ES256)',
-  );
+  log.info({ audience, keySource, allowedEmails: allowedEmails.size }, 'verifying X-Pomerium-Jwt-Assertion (ES256)');
 
   const verifyOptions = (): JWTVerifyOptions => ({
     algorithms: ['ES256'],
@@ -275,8 +268,7 @@ async function loadPublicKeyFile(path: string, log: Logger): Promise<CryptoKey> 
     const decoded = Buffer.from(text, 'base64').toString('utf8');
     if (decoded.includes('-----BEGIN')) text = decoded.trim();
   }
-  const hint =
-    'expected a PEM EC P-256 key (the output of `openssl ec -in signing_key.pem -pubout`, or the signing key itself)';
+  const hint = 'expected a PEM EC P-256 key (the output of `openssl ec -in signing_key.pem -pubout`, or the signing key itself)';
   let keyObject: KeyObject;
   try {
     keyObject = createPublicKey(text);

@@ -8,7 +8,10 @@ export type JsonRpcId = string | number | null;
 
 export function jsonRpcError(res: Response, status: number, code: number, message: string, id: JsonRpcId = null): void {
   if (res.headersSent || res.writableEnded) return;
-  res.status(status).type('application/json').send(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id }));
+  res
+    .status(status)
+    .type('application/json')
+    .send(JSON.stringify({ jsonrpc: '2.0', error: { code, message }, id }));
 }
 
 /** The id of a parsed JSON-RPC request body, so an error can answer that request; null otherwise. */

@@ -69,7 +69,11 @@ describe('UpstreamReadiness', () => {
 
   it('a probe that does not answer in time is a timeout verdict; one that throws is a failed check', async () => {
     const hang = setup(['hang'], 60_000, 20);
-    expect(await hang.readiness.check()).toMatchObject({ ok: false, cause: 'timeout', reason: 'Intervals.icu did not answer within 20 ms' });
+    expect(await hang.readiness.check()).toMatchObject({
+      ok: false,
+      cause: 'timeout',
+      reason: 'Intervals.icu did not answer within 20 ms',
+    });
     const boom = setup(['throw']);
     expect(await boom.readiness.check()).toMatchObject({ ok: false, cause: 'check_failed' });
     expect(JSON.stringify(boom.lines)).toContain('TypeError');

@@ -43,7 +43,10 @@ export class UpstreamReadiness {
   check(): Promise<UpstreamVerdict> {
     const c = this.#cached;
     if (c && this.#now() - c.at < this.#opts.cacheMs) return Promise.resolve(c.verdict);
-    return (this.#pending ??= this.#run().finally(() => (this.#pending = undefined)));
+    this.#pending ??= this.#run().finally(() => {
+      this.#pending = undefined;
+    });
+    return this.#pending;
   }
 
   async #run(): Promise<UpstreamVerdict> {

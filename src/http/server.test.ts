@@ -5,7 +5,7 @@
  */
 import { once } from 'node:events';
 import type { Server } from 'node:http';
-import { connect, type AddressInfo, type Socket } from 'node:net';
+import { type AddressInfo, connect, type Socket } from 'node:net';
 import { Writable } from 'node:stream';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
@@ -117,7 +117,10 @@ describe('timeouts and the connection cap', () => {
 
   it('connections beyond HTTP_MAX_CONNECTIONS are closed at once; one throttled warning', async () => {
     const lines: LogLine[] = [];
-    const { port } = await start({ maxConnections: 2, keepAliveTimeoutMs: 10_000, headersTimeoutMs: 10_000, requestTimeoutMs: 10_000 }, lines);
+    const { port } = await start(
+      { maxConnections: 2, keepAliveTimeoutMs: 10_000, headersTimeoutMs: 10_000, requestTimeoutMs: 10_000 },
+      lines,
+    );
     const a = await rawSocket(port);
     const b = await rawSocket(port);
     // Both held open by a served request each, so the server has certainly counted them.
@@ -149,7 +152,12 @@ describe('drain', () => {
 
   it('once draining: the in-flight request finishes with Connection: close; a request that starts later gets 503', async () => {
     const lines: LogLine[] = [];
-    const { drainer, port, server: srv, logger } = await start({ keepAliveTimeoutMs: 10_000, headersTimeoutMs: 10_000, requestTimeoutMs: 10_000 }, lines);
+    const {
+      drainer,
+      port,
+      server: srv,
+      logger,
+    } = await start({ keepAliveTimeoutMs: 10_000, headersTimeoutMs: 10_000, requestTimeoutMs: 10_000 }, lines);
     // `late` has begun its headers (so its connection is not idle and stays open); they end after the
     // drain began. `inFlight` has sent its headers (so it is being served) but not yet its body.
     const late = await rawSocket(port);

@@ -57,10 +57,7 @@ export function createHttpServer(handler: RequestListener, limits: ServerLimits,
     dropped++;
     const now = Date.now();
     if (now - lastLog < DROP_LOG_PERIOD_MS) return;
-    logger.warn(
-      { dropped, maxConnections: limits.maxConnections },
-      'connections refused: HTTP_MAX_CONNECTIONS open connections reached',
-    );
+    logger.warn({ dropped, maxConnections: limits.maxConnections }, 'connections refused: HTTP_MAX_CONNECTIONS open connections reached');
     lastLog = now;
     dropped = 0;
   });

@@ -80,7 +80,7 @@ describe('a 429 storm pauses everyone at once', () => {
     expect(r.failed).toEqual([]);
     // Only the requests already started when the first 429 came back (at most the concurrency cap
     // plus the burst) can meet the storm; everyone else waited out the shared pause.
-    expect(proxy.counters.byFault['storm429'] ?? 0).toBeLessThanOrEqual(18);
+    expect(proxy.counters.byFault.storm429 ?? 0).toBeLessThanOrEqual(18);
     expect(r.rateLimited).toBeLessThanOrEqual(18 + 0.1 * r.requests);
   });
 });

@@ -8,12 +8,12 @@ import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { InMemoryTransport } from '@modelcontextprotocol/sdk/inMemory.js';
 import { afterEach, beforeEach, describe, expect, it, vi } from 'vitest';
 import * as z from 'zod';
-import type { IntervalsClient } from '../intervals/client.js';
 import { InputError } from '../domain/errors.js';
+import type { IntervalsClient } from '../intervals/client.js';
 import { IntervalsError } from '../intervals/errors.js';
 import { createLogger } from '../logger.js';
 import type { ContextFactory } from '../tools/support/context.js';
-import { defineTool, READ, WRITE, type AnyTool, type ToolContext } from '../tools/support/tool.js';
+import { type AnyTool, defineTool, READ, type ToolContext, WRITE } from '../tools/support/tool.js';
 import { catalogue, createMcpServer, type McpDeps, wireAnnotations } from './server.js';
 
 const NOW = new Date('2026-04-06T12:00:00Z');
@@ -37,7 +37,8 @@ const echo = defineTool({
   async handler(args, ctx) {
     seen.push({ tool: 'echo_text', args, athleteId: ctx.athleteId });
     if (args.fail === 'input') throw new InputError('oldest (2026-04-06) is after newest (2026-04-01); swap them.');
-    if (args.fail === 'intervals') throw new IntervalsError('not_found', 'Not found on Intervals.icu (404): activity i1. Check the id.', 404);
+    if (args.fail === 'intervals')
+      throw new IntervalsError('not_found', 'Not found on Intervals.icu (404): activity i1. Check the id.', 404);
     if (args.fail === 'internal') throw new Error(SECRET);
     if (args.fail === 'null') throw null; // not even an Error
     return { text: args.text.repeat(args.times), athlete: ctx.athleteId, nested: { list: [1, 2.5, -3] } };
@@ -80,17 +81,19 @@ let contextFor: ReturnType<typeof vi.fn<ContextFactory>>;
 let open: { close(): Promise<void> }[];
 
 function stubContextFor(athleteIds: readonly string[]) {
-  return vi.fn<ContextFactory>((athleteId, signal): ToolContext => ({
-    client: {} as IntervalsClient,
-    athleteId: athleteId ?? athleteIds[0]!,
-    athleteIds,
-    athlete: async () => ({ id: athleteId ?? athleteIds[0]!, timezone: 'UTC' }),
-    timezone: async () => 'UTC',
-    today: async () => '2026-04-06',
-    now: () => NOW,
-    assertAllowedOwner: async () => undefined,
-    signal,
-  }));
+  return vi.fn<ContextFactory>(
+    (athleteId, signal): ToolContext => ({
+      client: {} as IntervalsClient,
+      athleteId: athleteId ?? athleteIds[0]!,
+      athleteIds,
+      athlete: async () => ({ id: athleteId ?? athleteIds[0]!, timezone: 'UTC' }),
+      timezone: async () => 'UTC',
+      today: async () => '2026-04-06',
+      now: () => NOW,
+      assertAllowedOwner: async () => undefined,
+      signal,
+    }),
+  );
 }
 
 function makeDeps(opts: { athleteIds?: readonly string[]; readOnly?: boolean; tools?: readonly AnyTool[] } = {}): McpDeps {

@@ -1,8 +1,8 @@
 import * as z from 'zod';
 import { checkEvent, eventBody, eventFields, externalId, flag, problemsError, writtenEvent } from './support/calendar-write.js';
-import { guardWrite } from './support/write-guard.js';
 import { Fields } from './support/table.js';
 import { defineTool, WRITE } from './support/tool.js';
+import { guardWrite } from './support/write-guard.js';
 
 export default defineTool({
   name: 'create_event',

@@ -1,10 +1,10 @@
 import * as z from 'zod';
 import { InputError } from '../domain/errors.js';
 import { describeEvent, eventDate, eventIdArg, flag, isPast } from './support/calendar-write.js';
-import { guardWrite } from './support/write-guard.js';
 import { EVENT_COLUMNS } from './support/event-row.js';
 import { Fields, toRecord } from './support/table.js';
 import { defineTool, OVERWRITE } from './support/tool.js';
+import { guardWrite } from './support/write-guard.js';
 
 export default defineTool({
   name: 'delete_event',
@@ -17,7 +17,9 @@ export default defineTool({
   async handler(args, ctx) {
     const [event, today] = await Promise.all([ctx.client.getEvent(ctx.athleteId, args.event_id, ctx.signal), ctx.today()]);
     if (!args.allow_past && isPast(eventDate(event), today)) {
-      throw new InputError(`${describeEvent(event)} is before today (${today}); past events are history. Pass allow_past: true only if the athlete asked to delete it.`);
+      throw new InputError(
+        `${describeEvent(event)} is before today (${today}); past events are history. Pass allow_past: true only if the athlete asked to delete it.`,
+      );
     }
     if (!args.allow_race && event.category.startsWith('RACE')) {
       throw new InputError(`${describeEvent(event)} is a race. Pass allow_race: true only if the athlete asked to delete it.`);

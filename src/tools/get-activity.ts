@@ -1,11 +1,11 @@
 import * as z from 'zod';
-import { isStravaStub, type Activity, type FullActivity, type Interval } from '../intervals/schemas.js';
-import { ACTIVITY_COLUMNS } from './support/activity-row.js';
-import { STRAVA_NOTE } from './support/strava.js';
 import { hms, km, round } from '../domain/format.js';
 import { paceFor, sportFamily } from '../domain/sports.js';
+import { type Activity, type FullActivity, type Interval, isStravaStub } from '../intervals/schemas.js';
+import { ACTIVITY_COLUMNS } from './support/activity-row.js';
 import { activityId } from './support/params.js';
-import { Fields, Table, toRecord, toTable, type Columns } from './support/table.js';
+import { STRAVA_NOTE } from './support/strava.js';
+import { type Columns, Fields, Table, toRecord, toTable } from './support/table.js';
 import { defineTool, READ } from './support/tool.js';
 
 const f = (a: Activity) => a as FullActivity;
@@ -26,7 +26,10 @@ const DETAIL_COLUMNS: Columns<Activity> = {
   trainer: (a) => f(a).trainer || undefined,
   ctl_after: (a) => round(f(a).icu_ctl, 1),
   atl_after: (a) => round(f(a).icu_atl, 1),
-  power_zones_s: (a) => f(a).icu_zone_times?.map((z) => `${z.id}:${Math.round(z.secs)}`).join(' ') || undefined,
+  power_zones_s: (a) =>
+    f(a)
+      .icu_zone_times?.map((z) => `${z.id}:${Math.round(z.secs)}`)
+      .join(' ') || undefined,
   hr_zones_s: (a) => f(a).icu_hr_zone_times?.join(' ') || undefined,
   planned_event_id: (a) => f(a).paired_event_id,
   tags: (a) => f(a).tags?.join(', ') || undefined,
@@ -56,8 +59,7 @@ export function intervalTable(intervals: readonly Interval[], sport: string | nu
 export default defineTool({
   name: 'get_activity',
   title: 'Activity details',
-  description:
-    'One activity: power, HR, load, efficiency, zone seconds; include_intervals adds its intervals.',
+  description: 'One activity: power, HR, load, efficiency, zone seconds; include_intervals adds its intervals.',
   annotations: READ,
   input: z.object({
     activity_id: activityId,

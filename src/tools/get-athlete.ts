@@ -1,14 +1,13 @@
 import * as z from 'zod';
 import { compact, round } from '../domain/format.js';
-import { Fields } from './support/table.js';
 import { summariseSport } from './support/sport-summary.js';
+import { Fields } from './support/table.js';
 import { defineTool, READ } from './support/tool.js';
 
 export default defineTool({
   name: 'get_athlete',
   title: 'Athlete profile',
-  description:
-    'Time zone, today, weight; per sport FTP, LTHR, threshold pace, zone tops (% of threshold, HR bpm; 999 = open).',
+  description: 'Time zone, today, weight; per sport FTP, LTHR, threshold pace, zone tops (% of threshold, HR bpm; 999 = open).',
   annotations: READ,
   athleteScoped: true,
   input: z.object({}),

@@ -1,12 +1,12 @@
 import * as z from 'zod';
+import { addDays, daysBetween, type Range, resolveRange } from '../domain/dates.js';
 import { InputError } from '../domain/errors.js';
-import type { DataCurve } from '../intervals/schemas.js';
-import { addDays, daysBetween, resolveRange, type Range } from '../domain/dates.js';
-import { localDate as day } from './support/params.js';
-import { asList, curveKindArg, sportArg } from './support/normalise.js';
 import { hms, round } from '../domain/format.js';
-import { Fields, type Cell } from './support/table.js';
 import { sportFamily } from '../domain/sports.js';
+import type { DataCurve } from '../intervals/schemas.js';
+import { asList, curveKindArg, sportArg } from './support/normalise.js';
+import { localDate as day } from './support/params.js';
+import { type Cell, Fields } from './support/table.js';
 import { defineTool, READ } from './support/tool.js';
 
 export const DEFAULT_DURATIONS = [5, 15, 30, 60, 300, 600, 1200, 3600];
@@ -45,13 +45,17 @@ function checkOrder(oldest: string | undefined, newest: string | undefined, what
 export default defineTool({
   name: 'get_curves',
   title: 'Best-effort curves',
-  description:
-    'Best power/HR/pace per duration: a (default last 42 days) vs b (the 42 days before).',
+  description: 'Best power/HR/pace per duration: a (default last 42 days) vs b (the 42 days before).',
   annotations: READ,
   athleteScoped: true,
   input: z.object({
     kind: curveKindArg.optional(),
-    sport: sportArg(z.string().trim().refine((s) => s.length > 0, 'must be a sport such as Ride or Run')).optional(),
+    sport: sportArg(
+      z
+        .string()
+        .trim()
+        .refine((s) => s.length > 0, 'must be a sport such as Ride or Run'),
+    ).optional(),
     oldest: day.optional(),
     newest: day.optional(),
     compare_oldest: day.optional(),
@@ -108,10 +112,7 @@ export default defineTool({
       ];
     });
     const empty = (i: number) => rows.every((r) => r[i] === null);
-    const notes = [
-      ...(empty(1) ? [`No ${sport} ${kind} data in a.`] : []),
-      ...(empty(2) ? [`No ${sport} ${kind} data in b.`] : []),
-    ];
+    const notes = [...(empty(1) ? [`No ${sport} ${kind} data in a.`] : []), ...(empty(2) ? [`No ${sport} ${kind} data in b.`] : [])];
     return {
       sport,
       a: `${a.oldest}..${a.newest}`,

@@ -2,10 +2,9 @@ import * as z from 'zod';
 import { addDays, resolveRange } from '../domain/dates.js';
 import { MODEL_NOTE, point, series } from '../domain/fitness.js';
 import { round } from '../domain/format.js';
-import { Fields } from './support/table.js';
 import { date } from './support/params.js';
+import { Fields } from './support/table.js';
 import { defineTool, READ } from './support/tool.js';
-
 
 const PROJECTION_DAYS = 28;
 
@@ -53,7 +52,11 @@ export default defineTool({
         : undefined;
     };
     // The series runs to the last day with data (the projection ends where planned workouts end).
-    const last = [...byDate.keys()].filter((d) => d <= end).sort().at(-1) ?? range.newest;
+    const last =
+      [...byDate.keys()]
+        .filter((d) => d <= end)
+        .sort()
+        .at(-1) ?? range.newest;
     const to = last > range.newest ? last : range.newest;
     const current = at(pastEnd);
     const endPoint = to > today ? at(to) : undefined;

@@ -1,13 +1,12 @@
 import * as z from 'zod';
-import type { Wellness } from '../intervals/schemas.js';
 import { addDays, datesFrom, resolveRange } from '../domain/dates.js';
+import { compact, hm, round } from '../domain/format.js';
+import type { Wellness } from '../intervals/schemas.js';
 import { cursorArg, decodeCursor, encodeCursor } from './support/cursor.js';
 import { date, localDate } from './support/params.js';
-import { WELLNESS_COLUMNS } from './support/wellness-row.js';
 import { Fields, Table, toTable } from './support/table.js';
-import { compact, hm, round } from '../domain/format.js';
 import { defineTool, READ } from './support/tool.js';
-
+import { WELLNESS_COLUMNS } from './support/wellness-row.js';
 
 /** Does a record hold anything beyond its date (fitness fields aside)? */
 const hasWellness = (w: Wellness) => Object.entries(WELLNESS_COLUMNS).some(([k, get]) => k !== 'date' && get(w) != null);
@@ -23,7 +22,10 @@ function rangeSummary(days: readonly Wellness[], r: { oldest: string; newest: st
   return compact({
     range: `${r.oldest}..${r.newest}`,
     days: days.length,
-    rhr_avg: round(avg((w) => w.restingHR), 1),
+    rhr_avg: round(
+      avg((w) => w.restingHR),
+      1,
+    ),
     hrv_avg: round(avg((w) => w.hrv)),
     sleep_avg: sleep === undefined ? undefined : hm(sleep),
     weight_kg: weights.length ? `${round(weights[0]!.weight, 1)}..${round(weights.at(-1)!.weight, 1)}` : undefined,
@@ -37,8 +39,7 @@ const Cursor = z.object({ o: localDate, n: localDate });
 export default defineTool({
   name: 'get_wellness',
   title: 'Daily wellness',
-  description:
-    'Daily weight, resting HR, HRV, sleep, 1-4 scores (1 = best); a long range adds averages. Default: 7 days.',
+  description: 'Daily weight, resting HR, HRV, sleep, 1-4 scores (1 = best); a long range adds averages. Default: 7 days.',
   annotations: READ,
   athleteScoped: true,
   input: z.object({
@@ -73,7 +74,14 @@ export default defineTool({
       days: toTable(days, WELLNESS_COLUMNS),
       ...(missing.length ? { missing } : {}),
       ...(next ? { next } : {}),
-      ...(whole ? { summary: rangeSummary(rows.filter((w) => w.id >= asked.oldest && w.id <= asked.newest && hasWellness(w)), asked) } : {}),
+      ...(whole
+        ? {
+            summary: rangeSummary(
+              rows.filter((w) => w.id >= asked.oldest && w.id <= asked.newest && hasWellness(w)),
+              asked,
+            ),
+          }
+        : {}),
     };
   },
 });

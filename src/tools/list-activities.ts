@@ -1,13 +1,13 @@
 import * as z from 'zod';
+import { resolveRange } from '../domain/dates.js';
 import { isStravaStub } from '../intervals/schemas.js';
 import { ACTIVITY_COLUMNS, matchesSport } from './support/activity-row.js';
-import { STRAVA_NOTE } from './support/strava.js';
 import { cursorArg, decodeCursor, encodeCursor } from './support/cursor.js';
-import { resolveRange } from '../domain/dates.js';
-import { date, localDate, wholeIn } from './support/params.js';
-import { Table, toTable } from './support/table.js';
 import { sportArg } from './support/normalise.js';
+import { date, localDate, wholeIn } from './support/params.js';
 import { rangeTotals } from './support/range-totals.js';
+import { STRAVA_NOTE } from './support/strava.js';
+import { Table, toTable } from './support/table.js';
 import { defineTool, READ } from './support/tool.js';
 
 export const MAX_ACTIVITIES = 100;
@@ -35,8 +35,7 @@ export function secondBefore(local: string): string {
 export default defineTool({
   name: 'list_activities',
   title: 'List activities',
-  description:
-    'Completed activities, newest first; a range adds totals per sport (50 rows a page). Default: last 90 days, 20 rows.',
+  description: 'Completed activities, newest first; a range adds totals per sport (50 rows a page). Default: last 90 days, 20 rows.',
   annotations: READ,
   athleteScoped: true,
   input: z.object({
@@ -55,7 +54,9 @@ export default defineTool({
   }),
   async handler(args, ctx) {
     const page = args.cursor ? decodeCursor('list_activities', args.cursor, Cursor) : undefined;
-    const range = page ? { oldest: page.o, newest: page.b.slice(0, 10) } : resolveRange(args, await ctx.today(), { defaultDays: 90, maxDays: 366 });
+    const range = page
+      ? { oldest: page.o, newest: page.b.slice(0, 10) }
+      : resolveRange(args, await ctx.today(), { defaultDays: 90, maxDays: 366 });
     const sport = page ? page.s : args.sport;
     const explicit = !page && (args.oldest !== undefined || args.newest !== undefined);
     const limit = page?.l ?? args.limit ?? (explicit ? RANGE_PAGE : RECENT_PAGE);

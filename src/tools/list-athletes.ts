@@ -1,9 +1,9 @@
 import * as z from 'zod';
-import { IntervalsError } from '../intervals/errors.js';
 import { addDays, dayOf, todayIn } from '../domain/dates.js';
 import { formZone } from '../domain/fitness.js';
 import { round } from '../domain/format.js';
 import { readable } from '../domain/weekly-review.js';
+import { IntervalsError } from '../intervals/errors.js';
 import { Fields, toTable } from './support/table.js';
 import { defineTool, READ, type ToolContext } from './support/tool.js';
 

@@ -1,11 +1,11 @@
 import * as z from 'zod';
-import { cursorArg, cursorList, decodeCursor, encodeCursor } from './support/cursor.js';
 import { dayOf, resolveRange } from '../domain/dates.js';
+import { cursorArg, cursorList, decodeCursor, encodeCursor } from './support/cursor.js';
 import { EVENT_COLUMNS, eventCategory } from './support/event-row.js';
-import { date, localDate } from './support/params.js';
 import { categoriesArg } from './support/normalise.js';
-import { Table, toTable } from './support/table.js';
+import { date, localDate } from './support/params.js';
 import { calendarTotals } from './support/range-totals.js';
+import { Table, toTable } from './support/table.js';
 import { defineTool, READ } from './support/tool.js';
 
 /** Rows per page; a longer range continues with `next`. */
@@ -16,8 +16,7 @@ const Cursor = z.object({ o: localDate, n: localDate, c: cursorList(eventCategor
 export default defineTool({
   name: 'list_events',
   title: 'Calendar',
-  description:
-    'Workouts, races, notes (unparsed = text Intervals.icu could not read); a range adds totals. Default: next 7 days.',
+  description: 'Workouts, races, notes (unparsed = text Intervals.icu could not read); a range adds totals. Default: next 7 days.',
   annotations: READ,
   athleteScoped: true,
   input: z.object({
@@ -29,7 +28,9 @@ export default defineTool({
   output: z.object({ range: z.string(), totals: Table.optional(), events: Table, next: z.string().optional() }),
   async handler(args, ctx) {
     const page = args.cursor ? decodeCursor('list_events', args.cursor, Cursor) : undefined;
-    const range = page ? { oldest: page.o, newest: page.n } : resolveRange(args, await ctx.today(), { defaultDays: 7, maxDays: 400, forward: true });
+    const range = page
+      ? { oldest: page.o, newest: page.n }
+      : resolveRange(args, await ctx.today(), { defaultDays: 7, maxDays: 400, forward: true });
     const category = page ? page.c : args.category;
     const events = await ctx.client.listEvents(ctx.athleteId, { ...range, ...(category ? { category } : {}) }, ctx.signal);
     events.sort((a, b) => a.start_date_local.localeCompare(b.start_date_local) || a.id - b.id);

@@ -1,6 +1,6 @@
 import * as z from 'zod';
-import type { Folder, Workout } from '../intervals/schemas.js';
 import { hms } from '../domain/format.js';
+import type { Folder, Workout } from '../intervals/schemas.js';
 import { Fields, toTable } from './support/table.js';
 import { defineTool, READ } from './support/tool.js';
 

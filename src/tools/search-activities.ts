@@ -1,9 +1,9 @@
 import * as z from 'zod';
-import type { ActivitySearchResult } from '../intervals/schemas.js';
 import { localDateTime } from '../domain/dates.js';
 import { hms, km } from '../domain/format.js';
-import { Fields, toTable } from './support/table.js';
+import type { ActivitySearchResult } from '../intervals/schemas.js';
 import { wholeIn } from './support/params.js';
+import { Fields, toTable } from './support/table.js';
 import { defineTool, READ } from './support/tool.js';
 
 export const MAX_SEARCH = 100;
@@ -15,7 +15,10 @@ export default defineTool({
   annotations: READ,
   athleteScoped: true,
   input: z.object({
-    query: z.string().trim().refine((s) => s.length > 0 && s !== '#', 'must be a name substring or #tag'),
+    query: z
+      .string()
+      .trim()
+      .refine((s) => s.length > 0 && s !== '#', 'must be a name substring or #tag'),
     limit: wholeIn(1, MAX_SEARCH).default(20),
   }),
   output: Fields,

@@ -1,13 +1,25 @@
 import * as z from 'zod';
 import { InputError } from '../domain/errors.js';
 import type { Event } from '../intervals/schemas.js';
-import { checkEvent, describeEvent, eventDate, eventIdArg, flag, isPast, moveFields, plannedFields, problemsError, whole, writtenEvent } from './support/calendar-write.js';
-import { guardWrite } from './support/write-guard.js';
+import {
+  checkEvent,
+  describeEvent,
+  eventDate,
+  eventIdArg,
+  flag,
+  isPast,
+  moveFields,
+  plannedFields,
+  problemsError,
+  whole,
+  writtenEvent,
+} from './support/calendar-write.js';
 import { EVENT_COLUMNS } from './support/event-row.js';
-import { localDate as day } from './support/params.js';
 import { sportArg } from './support/normalise.js';
+import { localDate as day } from './support/params.js';
 import { Fields, toRecord } from './support/table.js';
 import { defineTool, OVERWRITE } from './support/tool.js';
+import { guardWrite } from './support/write-guard.js';
 
 /** Columns Intervals.icu recomputes from new workout text: unknown until it has parsed it. */
 const FROM_TEXT = ['dur', 'load', 'if_pct', 'km', 'unparsed'];
@@ -37,7 +49,9 @@ export default defineTool({
     }
     const [current, today] = await Promise.all([ctx.client.getEvent(ctx.athleteId, id, ctx.signal), ctx.today()]);
     if (!allowPast && isPast(eventDate(current), today)) {
-      throw new InputError(`${describeEvent(current)} is before today (${today}); past events are history. Pass allow_past: true only if the athlete asked to change it.`);
+      throw new InputError(
+        `${describeEvent(current)} is before today (${today}); past events are history. Pass allow_past: true only if the athlete asked to change it.`,
+      );
     }
     if (!allowPast && date !== undefined && isPast(date, today)) {
       throw new InputError(`${date} is before today (${today}): moving an event into the past needs allow_past: true.`);

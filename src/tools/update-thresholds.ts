@@ -1,10 +1,10 @@
 import * as z from 'zod';
 import { InputError } from '../domain/errors.js';
-import type { SportSettings } from '../intervals/schemas.js';
-import { summariseSport } from './support/sport-summary.js';
 import { familyOfTypes } from '../domain/sports.js';
-import { wholeIn } from './support/params.js';
+import type { SportSettings } from '../intervals/schemas.js';
 import { sportArg } from './support/normalise.js';
+import { wholeIn } from './support/params.js';
+import { summariseSport } from './support/sport-summary.js';
 import { Fields } from './support/table.js';
 import { defineTool, OVERWRITE } from './support/tool.js';
 import { guardWrite } from './support/write-guard.js';
@@ -48,8 +48,7 @@ const zones = (max: number) =>
 export default defineTool({
   name: 'update_thresholds',
   title: 'Update thresholds',
-  description:
-    "Set a sport's FTP (W), LTHR/max HR (bpm), threshold pace (4:30/km), zone tops (% of threshold; HR bpm).",
+  description: "Set a sport's FTP (W), LTHR/max HR (bpm), threshold pace (4:30/km), zone tops (% of threshold; HR bpm).",
   annotations: OVERWRITE,
   athleteScoped: true,
   input: z.object({

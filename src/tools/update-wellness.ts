@@ -1,12 +1,12 @@
 import * as z from 'zod';
-import { InputError } from '../domain/errors.js';
 import { addDays } from '../domain/dates.js';
-import { localDate } from './support/params.js';
-import { hoursValue, numberValue, scaleValue } from './support/normalise.js';
+import { InputError } from '../domain/errors.js';
 import type { ScaleField } from '../domain/scales.js';
-import { WELLNESS_COLUMNS } from './support/wellness-row.js';
+import { hoursValue, numberValue, scaleValue } from './support/normalise.js';
+import { localDate } from './support/params.js';
 import { Fields, toRecord } from './support/table.js';
 import { defineTool, OVERWRITE } from './support/tool.js';
+import { WELLNESS_COLUMNS } from './support/wellness-row.js';
 import { guardWrite } from './support/write-guard.js';
 
 /** A check for one field's value: an error text, or undefined when the value is fine. */
@@ -70,7 +70,8 @@ const SPEC: Record<string, Field> = {
   fat_g: num(0, 1000),
   comments: {
     wire: '',
-    check: (v) => (v === null || (typeof v === 'string' && v.length <= 2000) ? undefined : 'must be text up to 2000 characters, or null to clear'),
+    check: (v) =>
+      v === null || (typeof v === 'string' && v.length <= 2000) ? undefined : 'must be text up to 2000 characters, or null to clear',
     json: { type: 'string' },
   },
   locked: { wire: '', check: (v) => (typeof v === 'boolean' ? undefined : 'must be true or false'), json: { type: 'boolean' } },
@@ -100,7 +101,13 @@ const FIELDS: Record<string, Field> = Object.fromEntries(Object.entries(SPEC).ma
 const SetArg = z
   .looseObject(
     Object.fromEntries(
-      Object.entries(FIELDS).map(([k, f]) => [k, z.preprocess((v) => (f.normalise ? f.normalise(v) : v), z.unknown()).optional().meta(f.json)]),
+      Object.entries(FIELDS).map(([k, f]) => [
+        k,
+        z
+          .preprocess((v) => (f.normalise ? f.normalise(v) : v), z.unknown())
+          .optional()
+          .meta(f.json),
+      ]),
     ),
   )
   .describe('Fields to change; null clears one. Scores: 1 = best.');
@@ -169,7 +176,10 @@ export default defineTool({
     const before = await ctx.client.getWellness(ctx.athleteId, day, ctx.signal);
     const was = toRecord(before, WELLNESS_COLUMNS);
     if (args.dry_run) return { dry_run: true, would_send: body, before: was };
-    const after = await guardWrite(() => ctx.client.updateWellness(ctx.athleteId, day, body, ctx.signal), 'it sets the same values, so repeating it is safe');
+    const after = await guardWrite(
+      () => ctx.client.updateWellness(ctx.athleteId, day, body, ctx.signal),
+      'it sets the same values, so repeating it is safe',
+    );
     const stored = toRecord(after, WELLNESS_COLUMNS);
     const changed: Record<string, [unknown, unknown]> = {};
     for (const k of new Set([...Object.keys(was), ...Object.keys(stored)])) {

@@ -1,12 +1,23 @@
 import * as z from 'zod';
 import { InputError } from '../domain/errors.js';
 import type { Event } from '../intervals/schemas.js';
-import { checkEvent, eventBody, eventFields, externalId, flag, issueText, parsedSteps, parseWarnings, problemsError, WRITTEN_COLUMNS } from './support/calendar-write.js';
-import { guardWrite } from './support/write-guard.js';
-import { asList } from './support/normalise.js';
+import {
+  checkEvent,
+  eventBody,
+  eventFields,
+  externalId,
+  flag,
+  issueText,
+  parsedSteps,
+  parseWarnings,
+  problemsError,
+  WRITTEN_COLUMNS,
+} from './support/calendar-write.js';
 import { isUnparsed } from './support/event-row.js';
+import { asList } from './support/normalise.js';
 import { Fields, toTable } from './support/table.js';
 import { defineTool, OVERWRITE } from './support/tool.js';
+import { guardWrite } from './support/write-guard.js';
 
 /** One event of the batch: create_event's fields plus the required external_id. Validated below. */
 const UpsertEvent = z.strictObject({ ...eventFields, external_id: externalId });
@@ -35,7 +46,9 @@ export default defineTool({
   output: Fields,
   async handler(args, ctx) {
     if (args.events.length < 1 || args.events.length > MAX_EVENTS) {
-      throw new InputError(`events must hold 1 to ${MAX_EVENTS} events (got ${args.events.length}); split a longer plan into several calls.`);
+      throw new InputError(
+        `events must hold 1 to ${MAX_EVENTS} events (got ${args.events.length}); split a longer plan into several calls.`,
+      );
     }
     const problems: string[] = [];
     const events = args.events.map((raw, i) => {

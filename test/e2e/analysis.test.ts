@@ -5,17 +5,16 @@
 import { getEncoding } from 'js-tiktoken';
 import { describe, expect, it } from 'vitest';
 import { athleteCurves } from '../fake-intervals/data.js';
-import {
-  generateStreams,
-  SAMPLE_STRAVA_STUB_ID,
-  type ActivityRecord,
-  type AthleteState,
-} from '../fake-intervals/index.js';
+import { type ActivityRecord, type AthleteState, generateStreams, SAMPLE_STRAVA_STUB_ID } from '../fake-intervals/index.js';
 import { call, callError, col, type Stack, type Table, upstreamDuring, useStack } from '../support/harness.js';
 
 type Streams = { activity_id: string; points: number; every_s: number; series: Table; summary: Record<string, unknown>; note?: string };
 type Curves = { sport: string; a: string; b: string; unit: string; curve: Table; note?: string };
-const zoneSum = (z: unknown) => String(z ?? '').split(' ').filter(Boolean).reduce((s, p) => s + Number(p.split(':')[1]), 0);
+const zoneSum = (z: unknown) =>
+  String(z ?? '')
+    .split(' ')
+    .filter(Boolean)
+    .reduce((s, p) => s + Number(p.split(':')[1]), 0);
 
 let stack: Stack;
 let athlete: AthleteState;
@@ -23,7 +22,6 @@ useStack((s, a) => {
   stack = s;
   athlete = a;
 });
-
 
 const activity = (pred: (a: ActivityRecord) => boolean) => athlete.activities.find((a) => !a.stub && !!a.sim && pred(a))!;
 
@@ -88,13 +86,19 @@ describe('get_streams', () => {
       expect(r.summary.thresholds).toMatch(/from athlete's Ride settings\)$/);
       expect(zoneSum(r.summary.power_zones_s)).toBe(vr.json.moving_time);
     } finally {
-      keys.forEach((k, i) => (vr.json[k] = saved[i]));
+      keys.forEach((k, i) => {
+        vr.json[k] = saved[i];
+      });
     }
   });
 
   it('a run: pace column, pace zones, speed-based EF; missing streams are named', async () => {
     const run = activity((a) => a.json.type === 'Run');
-    const r = await call<Streams>(stack.client, 'get_streams', { activity_id: run.id, types: ['watts', 'heartrate', 'velocity_smooth'], points: 30 });
+    const r = await call<Streams>(stack.client, 'get_streams', {
+      activity_id: run.id,
+      types: ['watts', 'heartrate', 'velocity_smooth'],
+      points: 30,
+    });
     expect(r.series.columns).toEqual(['time_s', 'heartrate', 'pace_s_km']);
     expect(r.note).toMatch(/Not recorded: watts/);
     expect(r.summary.avg_pace).toMatch(/^\d:\d\d\/km$/);
@@ -248,7 +252,9 @@ describe('token budgets (cl100k)', () => {
   it('default answers: get_streams ≤ 2000 (every ride and run), get_curves ≤ 600, search_activities (20 rows) ≤ 900', async () => {
     const sample = ['Ride', 'VirtualRide', 'GravelRide', 'Run', 'Swim'].map((type) => activity((a) => a.json.type === type));
     // The longest activities are the ones with the most 4-digit time cells.
-    const longest = [...athlete.activities].filter((a) => !a.stub && a.sim).sort((x, y) => (y.json.elapsed_time as number) - (x.json.elapsed_time as number));
+    const longest = [...athlete.activities]
+      .filter((a) => !a.stub && a.sim)
+      .sort((x, y) => (y.json.elapsed_time as number) - (x.json.elapsed_time as number));
     for (const a of [...sample, ...longest.slice(0, 2)]) {
       const r = await stack.client.callTool({ name: 'get_streams', arguments: { activity_id: a.id } });
       expect(tokens(r.structuredContent), a.id).toBeLessThanOrEqual(2000);

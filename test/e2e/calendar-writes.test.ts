@@ -4,7 +4,7 @@
  */
 import { describe, expect, it } from 'vitest';
 import type { AthleteState, Json } from '../fake-intervals/index.js';
-import { call, callError, startStack, TODAY, type Stack, col, type Table, useStack } from '../support/harness.js';
+import { call, callError, col, type Stack, startStack, type Table, TODAY, useStack } from '../support/harness.js';
 
 const WRITE_TOOLS = ['create_event', 'upsert_events', 'update_event', 'delete_event'];
 
@@ -16,7 +16,10 @@ useStack((s, a) => {
 });
 
 /** Requests that reached the fake while fn ran (writes only unless `all`). */
-async function upstream<T>(fn: () => Promise<T>, all = false): Promise<{ result: T; requests: { method: string; path: string; query: Record<string, string>; body: unknown }[] }> {
+async function upstream<T>(
+  fn: () => Promise<T>,
+  all = false,
+): Promise<{ result: T; requests: { method: string; path: string; query: Record<string, string>; body: unknown }[] }> {
   const before = stack.fake.requests.length;
   const result = await fn();
   const requests = stack.fake.requests.slice(before).filter((r) => all || r.method !== 'GET');
@@ -48,16 +51,32 @@ describe('tools/list', () => {
 
 describe('upsert_events: plan a week', () => {
   const week = [
-    { external_id: 'plan-w51-mon', date: '2026-12-14', sport: 'Ride', name: 'Sweet Spot 3x15', text: '- 15m 55%\n\nMain Set 3x\n- 15m 88-92%\n- 5m 55%\n\n- 10m 50%' },
+    {
+      external_id: 'plan-w51-mon',
+      date: '2026-12-14',
+      sport: 'Ride',
+      name: 'Sweet Spot 3x15',
+      text: '- 15m 55%\n\nMain Set 3x\n- 15m 88-92%\n- 5m 55%\n\n- 10m 50%',
+    },
     { external_id: 'plan-w51-wed', date: '2026-12-16', sport: 'Run', name: 'Easy Run', text: '- 45m Z2 HR', time: '06:30' },
-    { external_id: 'plan-w51-thu', date: '2026-12-17', sport: 'Swim', name: 'CSS 8x100', text: '- 400mtr 70% Pace\n\n8x\n- 100mtr 100% Pace\n- 20s intensity=rest\n\n- 200mtr 65% Pace' },
+    {
+      external_id: 'plan-w51-thu',
+      date: '2026-12-17',
+      sport: 'Swim',
+      name: 'CSS 8x100',
+      text: '- 400mtr 70% Pace\n\n8x\n- 100mtr 100% Pace\n- 20s intensity=rest\n\n- 200mtr 65% Pace',
+    },
     { external_id: 'plan-w51-fri', date: '2026-12-18', category: 'NOTE', name: 'Rest day', text: 'Stretch and sleep.' },
   ];
   let ids: number[] = [];
 
   it('dry run: previews the exact bodies and writes nothing', async () => {
     const { result, requests } = await upstream(() =>
-      call<{ dry_run: boolean; would_send: Record<string, unknown>[]; creates: number; updates: number; existing: string[] }>(stack.client, 'upsert_events', { events: week, dry_run: true }),
+      call<{ dry_run: boolean; would_send: Record<string, unknown>[]; creates: number; updates: number; existing: string[] }>(
+        stack.client,
+        'upsert_events',
+        { events: week, dry_run: true },
+      ),
     );
     expect(requests).toEqual([]);
     expect(result).toMatchObject({ dry_run: true, creates: 4, updates: 0, existing: [] });
@@ -75,7 +94,9 @@ describe('upsert_events: plan a week', () => {
   });
 
   it('writes the week in one bulk upsert and reports what Intervals.icu parsed', async () => {
-    const { result, requests } = await upstream(() => call<{ events: Table; warnings?: string[] }>(stack.client, 'upsert_events', { events: week }));
+    const { result, requests } = await upstream(() =>
+      call<{ events: Table; warnings?: string[] }>(stack.client, 'upsert_events', { events: week }),
+    );
     expect(requests.map((r) => `${r.method} ${r.path} ${JSON.stringify(r.query)}`)).toEqual([
       `POST /api/v1/athlete/0/events/bulk {"upsert":"true"}`,
     ]);
@@ -103,7 +124,10 @@ describe('upsert_events: plan a week', () => {
 
   it('running it again updates the same events: no duplicates', async () => {
     const again = week.map((w, i) => (i === 0 ? { ...w, name: 'Sweet Spot 3x15 (moved up)' } : w));
-    const dry = await call<{ creates: number; updates: number; existing: string[] }>(stack.client, 'upsert_events', { events: again, dry_run: true });
+    const dry = await call<{ creates: number; updates: number; existing: string[] }>(stack.client, 'upsert_events', {
+      events: again,
+      dry_run: true,
+    });
     expect(dry).toMatchObject({ creates: 0, updates: 4 });
     expect(dry.existing.sort()).toEqual(week.map((w) => w.external_id).sort());
 
@@ -133,7 +157,9 @@ describe('upsert_events: plan a week', () => {
     expect(await callError(stack.client, 'upsert_events', { events: [week[3], week[3]] })).toContain('appears twice');
     const { external_id: _drop, ...noId } = week[3]!;
     expect(await callError(stack.client, 'upsert_events', { events: [noId] })).toContain('events[0]: external_id is required');
-    expect(await callError(stack.client, 'upsert_events', { events: [{ ...week[3], colour: 'red' }] })).toContain('plan-w51-fri: Unrecognized key: "colour"');
+    expect(await callError(stack.client, 'upsert_events', { events: [{ ...week[3], colour: 'red' }] })).toContain(
+      'plan-w51-fri: Unrecognized key: "colour"',
+    );
     expect(await callError(stack.client, 'upsert_events', { events: [] })).toContain('1 to 50 events');
   });
 });
@@ -163,8 +189,8 @@ describe('create_event', () => {
   });
 
   it('bad workout text: a tool error naming each line and the fix, no upstream write', async () => {
-    const { result: msg, requests } = await upstream(() =>
-      callError(stack.client, 'create_event', { ...ride, text: '- 15m 55%\n10m 50%\n3x\n- 5m 110%\n2x\n- 30s 150%' }),
+    const { result: msg, requests } = await upstream(
+      () => callError(stack.client, 'create_event', { ...ride, text: '- 15m 55%\n10m 50%\n3x\n- 5m 110%\n2x\n- 30s 150%' }),
       true,
     );
     expect(requests).toEqual([]);
@@ -175,12 +201,16 @@ describe('create_event', () => {
   });
 
   it('text that passes the check but does not parse on Intervals.icu is flagged unparsed', async () => {
-    const r = await call<{ event: Record<string, unknown>; unparsed?: boolean; parsed?: unknown; warnings: string[] }>(stack.client, 'create_event', {
-      date: '2026-12-22',
-      sport: 'Ride',
-      name: 'Coffee spin',
-      text: 'Easy spin to the cafe, ride by feel.',
-    });
+    const r = await call<{ event: Record<string, unknown>; unparsed?: boolean; parsed?: unknown; warnings: string[] }>(
+      stack.client,
+      'create_event',
+      {
+        date: '2026-12-22',
+        sport: 'Ride',
+        name: 'Coffee spin',
+        text: 'Easy spin to the cafe, ride by feel.',
+      },
+    );
     expect(r.unparsed).toBe(true);
     expect(r.parsed).toBeUndefined();
     expect(r.warnings).toEqual(['No step lines (`- 10m 75%`): Intervals.icu stores this as text only, without structure or planned load.']);
@@ -204,14 +234,25 @@ describe('create_event', () => {
     const { result: long, requests } = await upstream(() => callError(stack.client, 'create_event', { ...ride, name: 'x'.repeat(81) }));
     expect(requests).toEqual([]);
     expect(long).toContain('name is 81 characters; Intervals.icu allows 80');
-    expect(await callError(stack.client, 'create_event', { date: '2026-12-21', category: 'NOTE', text: 'hi' })).toContain('a NOTE needs a name');
-    expect(await callError(stack.client, 'create_event', { date: '2026-12-21', name: 'x', text: '- 1h Z2' })).toContain('a WORKOUT needs a sport');
-    expect(await callError(stack.client, 'create_event', { date: '2026-12-21', category: 'RACE', name: 'x' })).toContain('must be one of WORKOUT');
+    expect(await callError(stack.client, 'create_event', { date: '2026-12-21', category: 'NOTE', text: 'hi' })).toContain(
+      'a NOTE needs a name',
+    );
+    expect(await callError(stack.client, 'create_event', { date: '2026-12-21', name: 'x', text: '- 1h Z2' })).toContain(
+      'a WORKOUT needs a sport',
+    );
+    expect(await callError(stack.client, 'create_event', { date: '2026-12-21', category: 'RACE', name: 'x' })).toContain(
+      'must be one of WORKOUT',
+    );
     expect(await callError(stack.client, 'create_event', { date: '2026-12-21', name: 'x', sport: 'Run', time: '7am' })).toContain('HH:MM');
   });
 
   it('creates a note and a race with planned values', async () => {
-    const note = await call<{ event: Record<string, unknown> }>(stack.client, 'create_event', { date: '2026-12-24', category: 'NOTE', name: 'Family visit', text: 'No training.' });
+    const note = await call<{ event: Record<string, unknown> }>(stack.client, 'create_event', {
+      date: '2026-12-24',
+      category: 'NOTE',
+      name: 'Family visit',
+      text: 'No training.',
+    });
     expect(note.event).toMatchObject({ cat: 'NOTE', name: 'Family visit' });
     const race = await call<{ event: Record<string, unknown> }>(stack.client, 'create_event', {
       date: '2027-01-10',
@@ -235,14 +276,20 @@ describe('update_event', () => {
     const to = '2026-12-29';
 
     const { result: dry, requests: none } = await upstream(() =>
-      call<{ dry_run: boolean; before: Record<string, unknown>; after: Record<string, unknown> }>(stack.client, 'update_event', { event_id: id, date: to, dry_run: true }),
+      call<{ dry_run: boolean; before: Record<string, unknown>; after: Record<string, unknown> }>(stack.client, 'update_event', {
+        event_id: id,
+        date: to,
+        dry_run: true,
+      }),
     );
     expect(none).toEqual([]);
     expect(dry.before).toMatchObject({ id, date: from });
     expect(dry.after).toEqual({ ...dry.before, date: to });
     expect(dateOf(eventById(id)!)).toBe(from);
 
-    const { result, requests } = await upstream(() => call<{ event: Record<string, unknown>; parsed: { steps: number } }>(stack.client, 'update_event', { event_id: id, date: to }));
+    const { result, requests } = await upstream(() =>
+      call<{ event: Record<string, unknown>; parsed: { steps: number } }>(stack.client, 'update_event', { event_id: id, date: to }),
+    );
     expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual([`PUT /api/v1/athlete/0/events/${id}`]);
     expect(requests[0]!.body).toEqual({ start_date_local: `${to}T00:00:00`, end_date_local: '2026-12-30T00:00:00' });
     expect(result.event).toMatchObject({ id, date: to });
@@ -254,38 +301,56 @@ describe('update_event', () => {
     const ev = findEvent((e) => e['category'] === 'WORKOUT' && dateOf(e) > TODAY && e['type'] === 'Run');
     const id = ev['id'] as number;
     const text = '- 10m Z1\n- 30m Z2 HR\n- 5m Z1';
-    const dry = await call<{ before: Record<string, unknown>; after: Record<string, unknown>; check: { steps: number } }>(stack.client, 'update_event', {
-      event_id: id,
-      text,
-      name: 'Steady run',
-      dry_run: true,
-    });
+    const dry = await call<{ before: Record<string, unknown>; after: Record<string, unknown>; check: { steps: number } }>(
+      stack.client,
+      'update_event',
+      {
+        event_id: id,
+        text,
+        name: 'Steady run',
+        dry_run: true,
+      },
+    );
     expect(dry.before.text).toBe(String(ev['description']).trim());
     expect(dry.after).toMatchObject({ text, name: 'Steady run' });
     expect(dry.after).not.toHaveProperty('load'); // recomputed by Intervals.icu
     expect(dry.check.steps).toBe(3);
     expect(eventById(id)!['description']).toBe(ev['description']);
 
-    const r = await call<{ parsed: { steps: number; dur: string } }>(stack.client, 'update_event', { event_id: id, text, name: 'Steady run' });
+    const r = await call<{ parsed: { steps: number; dur: string } }>(stack.client, 'update_event', {
+      event_id: id,
+      text,
+      name: 'Steady run',
+    });
     expect(r.parsed).toMatchObject({ steps: 3, dur: '45:00' });
     expect(eventById(id)!['description']).toBe(text);
 
-    const { result: bad, requests } = await upstream(() => callError(stack.client, 'update_event', { event_id: id, text: '- 10m Z1\n- steady' }));
+    const { result: bad, requests } = await upstream(() =>
+      callError(stack.client, 'update_event', { event_id: id, text: '- 10m Z1\n- steady' }),
+    );
     expect(bad).toContain('line 2 `- steady`: No duration or distance');
     expect(requests).toEqual([]);
   });
 
   it('refuses to change a past event or move one into the past without allow_past', async () => {
     const past = findEvent((e) => e['category'] === 'WORKOUT' && dateOf(e) < TODAY);
-    const { result: msg, requests } = await upstream(() => callError(stack.client, 'update_event', { event_id: past['id'], name: 'Renamed' }));
+    const { result: msg, requests } = await upstream(() =>
+      callError(stack.client, 'update_event', { event_id: past['id'], name: 'Renamed' }),
+    );
     expect(requests).toEqual([]);
     expect(msg).toContain(`is before today (${TODAY})`);
     expect(msg).toContain('allow_past: true');
 
     const future = findEvent((e) => e['category'] === 'WORKOUT' && dateOf(e) > TODAY);
-    expect(await callError(stack.client, 'update_event', { event_id: future['id'], date: '2026-11-20' })).toContain('needs allow_past: true');
+    expect(await callError(stack.client, 'update_event', { event_id: future['id'], date: '2026-11-20' })).toContain(
+      'needs allow_past: true',
+    );
 
-    const ok = await call<{ event: Record<string, unknown> }>(stack.client, 'update_event', { event_id: past['id'], name: 'Renamed', allow_past: true });
+    const ok = await call<{ event: Record<string, unknown> }>(stack.client, 'update_event', {
+      event_id: past['id'],
+      name: 'Renamed',
+      allow_past: true,
+    });
     expect(ok.event.name).toBe('Renamed');
   });
 
@@ -301,12 +366,16 @@ describe('delete_event', () => {
   it('deletes a future workout (dry run first deletes nothing)', async () => {
     const ev = findEvent((e) => e['category'] === 'WORKOUT' && dateOf(e) >= TODAY);
     const id = ev['id'] as number;
-    const { result: dry, requests: none } = await upstream(() => call<{ would_delete: Record<string, unknown> }>(stack.client, 'delete_event', { event_id: id, dry_run: true }));
+    const { result: dry, requests: none } = await upstream(() =>
+      call<{ would_delete: Record<string, unknown> }>(stack.client, 'delete_event', { event_id: id, dry_run: true }),
+    );
     expect(none).toEqual([]);
     expect(dry.would_delete).toMatchObject({ id, name: ev['name'] });
     expect(eventById(id)).toBeDefined();
 
-    const { result, requests } = await upstream(() => call<{ deleted: Record<string, unknown> }>(stack.client, 'delete_event', { event_id: id }));
+    const { result, requests } = await upstream(() =>
+      call<{ deleted: Record<string, unknown> }>(stack.client, 'delete_event', { event_id: id }),
+    );
     expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual([`DELETE /api/v1/athlete/0/events/${id}`]);
     expect(result.deleted).toMatchObject({ id, cat: 'WORKOUT' });
     expect(eventById(id)).toBeUndefined();
@@ -327,7 +396,11 @@ describe('delete_event', () => {
     expect(requests).toEqual([]);
     expect(msg).toContain('is a race');
     expect(msg).toContain('allow_race: true');
-    const dry = await call<{ would_delete: Record<string, unknown> }>(stack.client, 'delete_event', { event_id: id, allow_race: true, dry_run: true });
+    const dry = await call<{ would_delete: Record<string, unknown> }>(stack.client, 'delete_event', {
+      event_id: id,
+      allow_race: true,
+      dry_run: true,
+    });
     expect(dry.would_delete).toMatchObject({ id, cat: 'RACE_A' });
     expect(eventById(id)).toBeDefined();
   });
@@ -338,8 +411,8 @@ describe('failed writes are not retried', () => {
     await call(stack.client, 'list_events'); // warm the profile cache: the next request is the write
     stack.fake.failNext(502);
     const before = athlete.events.length;
-    const { result: msg, requests } = await upstream(() =>
-      callError(stack.client, 'create_event', { date: '2026-12-27', sport: 'Ride', name: 'Endurance', text: '- 2h Z2' }),
+    const { result: msg, requests } = await upstream(
+      () => callError(stack.client, 'create_event', { date: '2026-12-27', sport: 'Ride', name: 'Endurance', text: '- 2h Z2' }),
       true,
     );
     expect(requests.map((r) => `${r.method} ${r.path}`)).toEqual(['POST /api/v1/athlete/0/events']);

@@ -5,8 +5,7 @@
  */
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { SAMPLE_ATHLETE_ID } from '../fake-intervals/index.js';
-import { API_KEY, call, callError, startStack, TODAY, type Stack, rowsOf, type Table } from '../support/harness.js';
-
+import { API_KEY, call, callError, rowsOf, type Stack, startStack, type Table, TODAY } from '../support/harness.js';
 
 const WEEK = [
   { external_id: 'wk48-tue', date: TODAY, sport: 'Ride', name: 'Tempo 2x20', text: '- 15m 55%\n\n2x\n- 20m 80-85%\n- 5m 55%\n\n- 10m 50%' },
@@ -47,7 +46,7 @@ describe('plan, check, review, adjust', () => {
     for (const w of WEEK) expect(names).toContain(w.name);
   });
 
-  it('reviews compliance after today\'s session lands', async () => {
+  it("reviews compliance after today's session lands", async () => {
     const today = planned.find((e) => String(e.date).startsWith(TODAY))!;
     // The athlete does the session: Intervals.icu's mark-done creates the matching activity.
     const res = await fetch(`${stack.fake.url}/api/v1/athlete/${SAMPLE_ATHLETE_ID}/events/${String(today.id)}/mark-done`, {

@@ -5,13 +5,13 @@
  */
 import { once } from 'node:events';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
-import { connect, type AddressInfo } from 'node:net';
+import { type AddressInfo, connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import { startFakeIntervals, type FakeIntervals } from '../fake-intervals/index.js';
-import { API_KEY, startStack, TODAY, type Stack } from '../support/harness.js';
+import { type FakeIntervals, startFakeIntervals } from '../fake-intervals/index.js';
+import { API_KEY, type Stack, startStack, TODAY } from '../support/harness.js';
 
 type LogLine = { level: number; msg: string } & Record<string, unknown>;
 
@@ -107,7 +107,11 @@ describe('body errors, query strings and client aborts', () => {
   it('an unsupported charset is 415, an unsupported Content-Encoding 415, a corrupt gzip body 400: JSON-RPC errors, no error log', async () => {
     const latin1 = await post(INIT, { 'content-type': 'application/json; charset=latin1' });
     expect(latin1.status).toBe(415);
-    expect(await latin1.json()).toMatchObject({ jsonrpc: '2.0', id: null, error: { code: -32600, message: expect.stringMatching(/charset "LATIN1".*UTF-8/) } });
+    expect(await latin1.json()).toMatchObject({
+      jsonrpc: '2.0',
+      id: null,
+      error: { code: -32600, message: expect.stringMatching(/charset "LATIN1".*UTF-8/) },
+    });
 
     const compress = await post(INIT, { 'content-encoding': 'compress' });
     expect(compress.status).toBe(415);
@@ -205,7 +209,10 @@ describe('tool calls in flight', () => {
     const res = await pending;
     expect(res.status).toBe(200);
     expect(res.headers.get('connection')).toBe('close');
-    const body = (await res.json()) as { id: unknown; result: { isError?: boolean; structuredContent: { activities: { rows: unknown[] } } } };
+    const body = (await res.json()) as {
+      id: unknown;
+      result: { isError?: boolean; structuredContent: { activities: { rows: unknown[] } } };
+    };
     expect(body.id).toBe(12);
     expect(body.result.isError).toBeFalsy();
     expect(body.result.structuredContent.activities.rows).toHaveLength(3);

@@ -8,12 +8,12 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { promisify } from 'node:util';
 import { Writable } from 'node:stream';
-import { exportSPKI, generateKeyPair, SignJWT, type CryptoKey } from 'jose';
+import { promisify } from 'node:util';
+import { type CryptoKey, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
-import { call, startStack, type Stack } from '../support/harness.js';
+import { call, type Stack, startStack } from '../support/harness.js';
 
 const AUDIENCE = 'intervals-mcp.example.test';
 const EMAIL = 'coach@example.test';
@@ -90,7 +90,9 @@ describe('behind Pomerium', () => {
   });
 
   it('refuses an email outside ALLOWED_EMAILS and a wrong audience', async () => {
-    await expect(stack.connect({ 'x-pomerium-jwt-assertion': await assertion('intruder@example.test') })).rejects.toThrow(/Forbidden: .*ALLOWED_EMAILS/);
+    await expect(stack.connect({ 'x-pomerium-jwt-assertion': await assertion('intruder@example.test') })).rejects.toThrow(
+      /Forbidden: .*ALLOWED_EMAILS/,
+    );
     const wrongAud = await new SignJWT({ email: EMAIL })
       .setProtectedHeader({ alg: 'ES256', kid: 'k1' })
       .setIssuer('other.example.test')

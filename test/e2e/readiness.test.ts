@@ -5,14 +5,14 @@
  */
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
-import { createServer } from 'node:net';
 import type { AddressInfo } from 'node:net';
+import { createServer } from 'node:net';
 import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { startFakeIntervals } from '../fake-intervals/index.js';
-import { API_KEY, startStack, TODAY, type Stack } from '../support/harness.js';
+import { API_KEY, type Stack, startStack, TODAY } from '../support/harness.js';
 
 const WRONG_KEY = 'wrong-key-7f3a9c';
 
@@ -107,7 +107,9 @@ describe('start-up key check and /readyz', () => {
     const failures = upstreamLines(lines);
     expect(failures).toHaveLength(1);
     expect(failures[0]).toMatchObject({ level: 40, upstream: 'unreachable' });
-    expect(failures[0]!.msg).toMatch(new RegExp(`Could not reach Intervals.icu.*ECONNREFUSED.*INTERVALS_BASE_URL=http://127.0.0.1:${port}`));
+    expect(failures[0]!.msg).toMatch(
+      new RegExp(`Could not reach Intervals.icu.*ECONNREFUSED.*INTERVALS_BASE_URL=http://127.0.0.1:${port}`),
+    );
     const ready = await get(stack, '/readyz');
     expect(ready.status).toBe(503);
     expect(ready.body).toMatchObject({ status: 'not ready', cause: 'unreachable', reason: 'Intervals.icu is unreachable' });
@@ -154,11 +156,15 @@ describe('npm run check-key', () => {
       expect(wrong.code).toBe(1);
       expect(verdicts(wrong.stdout)).toEqual([expect.stringMatching(/^check-key: FAIL: Intervals.icu rejected INTERVALS_API_KEY \(401\)/)]);
       expect(down.code).toBe(1);
-      expect(verdicts(down.stdout)).toEqual([expect.stringMatching(/^check-key: FAIL: .*Could not reach Intervals.icu.*ECONNREFUSED.*INTERVALS_BASE_URL=http:\/\/127\.0\.0\.1:/)]);
+      expect(verdicts(down.stdout)).toEqual([
+        expect.stringMatching(/^check-key: FAIL: .*Could not reach Intervals.icu.*ECONNREFUSED.*INTERVALS_BASE_URL=http:\/\/127\.0\.0\.1:/),
+      ]);
       expect(bad.code).toBe(2);
       expect(verdicts(bad.stdout)).toEqual([expect.stringMatching(/^check-key: FAIL: invalid configuration: INTERVALS_BASE_URL/)]);
       expect(perUser.code).toBe(0);
-      expect(verdicts(perUser.stdout)).toEqual([expect.stringMatching(/^check-key: SKIP: INTERVALS_CREDENTIALS=per-user has no server-held key/)]);
+      expect(verdicts(perUser.stdout)).toEqual([
+        expect.stringMatching(/^check-key: SKIP: INTERVALS_CREDENTIALS=per-user has no server-held key/),
+      ]);
       for (const r of [good, wrong, down, bad, perUser]) {
         expect(r.stdout).not.toContain(WRONG_KEY);
         expect(r.stdout).not.toContain(API_KEY);

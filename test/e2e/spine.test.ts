@@ -4,8 +4,8 @@
  */
 import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { SAMPLE_ATHLETE_ID, SAMPLE_STRAVA_STUB_ID, type AthleteState } from '../fake-intervals/index.js';
-import { call, callError, startStack, TODAY, type Stack, col, type Table, upstreamDuring } from '../support/harness.js';
+import { type AthleteState, SAMPLE_ATHLETE_ID, SAMPLE_STRAVA_STUB_ID } from '../fake-intervals/index.js';
+import { call, callError, col, type Stack, startStack, type Table, TODAY, upstreamDuring } from '../support/harness.js';
 
 const r1 = (v: unknown) => Math.round((v as number) * 10) / 10;
 
@@ -20,7 +20,6 @@ beforeAll(async () => {
 afterAll(async () => {
   await stack.close();
 });
-
 
 describe('initialize and tools/list', () => {
   it('identifies the server and lists the read tools with all four annotation hints', async () => {
@@ -80,7 +79,11 @@ describe('tools against the fake Intervals.icu', () => {
     const seen: unknown[] = [];
     let next: string | undefined;
     do {
-      const page: { activities: Table; next?: string } = await call(stack.client, 'list_activities', next ? { cursor: next, limit: 4 } : { oldest: '2026-10-26', limit: 4 });
+      const page: { activities: Table; next?: string } = await call(
+        stack.client,
+        'list_activities',
+        next ? { cursor: next, limit: 4 } : { oldest: '2026-10-26', limit: 4 },
+      );
       seen.push(...col(page.activities, 'id'));
       next = page.next;
     } while (next);
@@ -291,7 +294,9 @@ describe('HTTP transport contract', () => {
   });
 
   it('rejects a request that does not accept JSON and SSE (406), bad JSON (400) and an oversized body (413)', async () => {
-    expect((await raw('POST', '/mcp', { 'content-type': 'application/json', accept: 'text/html', host: 'localhost' }, INIT)).status).toBe(406);
+    expect((await raw('POST', '/mcp', { 'content-type': 'application/json', accept: 'text/html', host: 'localhost' }, INIT)).status).toBe(
+      406,
+    );
     expect((await raw('POST', '/mcp', { ...MCP_HEADERS, host: 'localhost' }, '{not json')).status).toBe(400);
     const big = JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'ping', params: { pad: 'x'.repeat(1_100_000) } });
     expect((await raw('POST', '/mcp', { ...MCP_HEADERS, host: 'localhost' }, big)).status).toBe(413);

@@ -6,8 +6,8 @@
 import { getEncoding } from 'js-tiktoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { addDays, weekStart } from '../../src/domain/dates.js';
-import { SAMPLE_ATHLETE_ID, type ActivityRecord, type AthleteState, type Json } from '../fake-intervals/index.js';
-import { call, callError, startStack, TODAY, type Stack, col, rowsOf, type Table, useStack } from '../support/harness.js';
+import { type ActivityRecord, type AthleteState, type Json, SAMPLE_ATHLETE_ID } from '../fake-intervals/index.js';
+import { call, callError, col, rowsOf, type Stack, startStack, type Table, TODAY, useStack } from '../support/harness.js';
 
 const enc = getEncoding('cl100k_base');
 
@@ -30,18 +30,24 @@ useStack((s, a) => {
 });
 
 /** Requests that reached the fake while fn ran. */
-async function upstream<T>(fn: () => Promise<T>): Promise<{ result: T; requests: { method: string; path: string; query: Record<string, string>; body: unknown }[] }> {
+async function upstream<T>(
+  fn: () => Promise<T>,
+): Promise<{ result: T; requests: { method: string; path: string; query: Record<string, string>; body: unknown }[] }> {
   const before = stack.fake.requests.length;
   const result = await fn();
   return { result, requests: stack.fake.requests.slice(before) };
 }
 
 // Independent of the implementation: the families the review groups by.
-const family = (t: unknown) => (/ride/i.test(String(t)) ? 'Ride' : /run/i.test(String(t)) ? 'Run' : /swim/i.test(String(t)) ? 'Swim' : String(t));
+const family = (t: unknown) =>
+  /ride/i.test(String(t)) ? 'Ride' : /run/i.test(String(t)) ? 'Run' : /swim/i.test(String(t)) ? 'Swim' : String(t);
 const hm = (s: number) => `${Math.floor(Math.round(s / 60) / 60)}:${String(Math.round(s / 60) % 60).padStart(2, '0')}`;
 const readable = (from: string, to: string) => athlete.activities.filter((a) => !a.stub && a.date >= from && a.date <= to);
 const workouts = (from: string, to: string) =>
-  athlete.events.filter((e) => e['category'] === 'WORKOUT' && String(e['start_date_local']).slice(0, 10) >= from && String(e['start_date_local']).slice(0, 10) <= to);
+  athlete.events.filter(
+    (e) =>
+      e['category'] === 'WORKOUT' && String(e['start_date_local']).slice(0, 10) >= from && String(e['start_date_local']).slice(0, 10) <= to,
+  );
 const round1 = (x: number) => Math.round(x * 10) / 10;
 
 describe('get_weekly_review', () => {
@@ -147,7 +153,13 @@ describe('get_weekly_review', () => {
     const rows = rowsOf(review.plan);
     const count = (s: string) => rows.filter((r) => r.status === s).length;
     const c = review.compliance;
-    expect(c).toMatchObject({ done: count('done'), partial: count('partial'), missed: 1, upcoming: count('upcoming'), extra: count('extra') });
+    expect(c).toMatchObject({
+      done: count('done'),
+      partial: count('partial'),
+      missed: 1,
+      upcoming: count('upcoming'),
+      extra: count('extra'),
+    });
     expect(c.due).toBe(c.done! + c.partial! + c.missed!);
     expect(c.done_pct).toBe(Math.round(((c.done! + c.partial!) / c.due!) * 100));
     const due = rows.filter((r) => ['done', 'partial', 'missed'].includes(String(r.status)));
@@ -161,9 +173,13 @@ describe('get_weekly_review', () => {
     const r = await call<Review>(stack.client, 'get_weekly_review', { weeks: 1, project_to: raceDay });
 
     const counts = (e: Json) =>
-      (e['category'] === 'WORKOUT' || String(e['category']).startsWith('RACE_')) && e['not_on_fitness_chart'] !== true && Number(e['icu_training_load'] ?? 0) > 0;
+      (e['category'] === 'WORKOUT' || String(e['category']).startsWith('RACE_')) &&
+      e['not_on_fitness_chart'] !== true &&
+      Number(e['icu_training_load'] ?? 0) > 0;
     const loadOn = (d: string) =>
-      athlete.events.filter((e) => counts(e) && String(e['start_date_local']).slice(0, 10) === d).reduce((s, e) => s + Number(e['icu_training_load']), 0);
+      athlete.events
+        .filter((e) => counts(e) && String(e['start_date_local']).slice(0, 10) === d)
+        .reduce((s, e) => s + Number(e['icu_training_load']), 0);
     const w = athlete.wellness.get(TODAY)!;
     const doneToday = new Set(athlete.activities.filter((a: ActivityRecord) => a.date === TODAY).map((a) => a.json['paired_event_id']));
     const pending = athlete.events
@@ -183,7 +199,9 @@ describe('get_weekly_review', () => {
     expect(r.projection!.today_planned_load).toBe(pending);
     expect(r.projection!.start).toMatchObject({ date: TODAY, ctl: round1(w['ctl'] as number), atl: round1(w['atl'] as number) });
     expect(r.projection!.end).toMatchObject({ date: raceDay, ctl: round1(ctl), atl: round1(atl), form: round1(ctl - atl) });
-    expect(r.projection!.end['zone']).toBe(ctl - atl > 25 ? 'transition' : ctl - atl > 5 ? 'fresh' : ctl - atl >= -10 ? 'grey zone' : ctl - atl >= -30 ? 'optimal' : 'high risk');
+    expect(r.projection!.end['zone']).toBe(
+      ctl - atl > 25 ? 'transition' : ctl - atl > 5 ? 'fresh' : ctl - atl >= -10 ? 'grey zone' : ctl - atl >= -30 ? 'optimal' : 'high risk',
+    );
     expect(r.projection!.planned).toEqual({ columns: ['date', 'load', 'ctl', 'atl', 'form'], rows: atWorkouts });
     expect(r.model).toMatch(/42- and 7-day exponentially weighted/);
   });
@@ -214,7 +232,11 @@ describe('update_wellness', () => {
 
   it('dry run: shows the body and the current row, writes nothing', async () => {
     const { result, requests } = await upstream(() =>
-      call<{ dry_run: boolean; would_send: Json; before: Json }>(stack.client, 'update_wellness', { date: DAY, set: { weight: 70.1, sleep_hours: 7.25 }, dry_run: true }),
+      call<{ dry_run: boolean; would_send: Json; before: Json }>(stack.client, 'update_wellness', {
+        date: DAY,
+        set: { weight: 70.1, sleep_hours: 7.25 },
+        dry_run: true,
+      }),
     );
     expect(puts(requests)).toEqual([]);
     expect(result.dry_run).toBe(true);
@@ -226,10 +248,17 @@ describe('update_wellness', () => {
   it('partial write: only the given fields change; read back with get_wellness', async () => {
     const before = { ...athlete.wellness.get(DAY)! };
     const { result, requests } = await upstream(() =>
-      call<{ stored: Json; changed: Record<string, unknown[]> }>(stack.client, 'update_wellness', { date: DAY, set: { weight: 70.1, sleep_hours: 7.25, soreness: 3, comments: 'Legs heavy' } }),
+      call<{ stored: Json; changed: Record<string, unknown[]> }>(stack.client, 'update_wellness', {
+        date: DAY,
+        set: { weight: 70.1, sleep_hours: 7.25, soreness: 3, comments: 'Legs heavy' },
+      }),
     );
     expect(puts(requests)).toHaveLength(1);
-    expect(puts(requests)[0]).toMatchObject({ method: 'PUT', path: `/api/v1/athlete/0/wellness/${DAY}`, body: { weight: 70.1, sleepSecs: 26100, soreness: 3, comments: 'Legs heavy' } });
+    expect(puts(requests)[0]).toMatchObject({
+      method: 'PUT',
+      path: `/api/v1/athlete/0/wellness/${DAY}`,
+      body: { weight: 70.1, sleepSecs: 26100, soreness: 3, comments: 'Legs heavy' },
+    });
     expect(result.stored).toMatchObject({ date: DAY, weight_kg: 70.1, sleep: '7:15', soreness: '3 high', comments: 'Legs heavy' });
     expect(result.changed['weight_kg']).toEqual([before['weight'], 70.1]);
 
@@ -238,7 +267,14 @@ describe('update_wellness', () => {
 
     const read = await call<{ days: Table }>(stack.client, 'get_wellness', { oldest: DAY, newest: DAY });
     const row = rowsOf(read.days)[0]!;
-    expect(row).toMatchObject({ date: DAY, weight_kg: 70.1, sleep: '7:15', soreness: '3 high', rhr: before['restingHR'], comments: 'Legs heavy' });
+    expect(row).toMatchObject({
+      date: DAY,
+      weight_kg: 70.1,
+      sleep: '7:15',
+      soreness: '3 high',
+      rhr: before['restingHR'],
+      comments: 'Legs heavy',
+    });
     expect(row).toEqual({ ...Object.fromEntries(Object.entries(result.stored)), ...row });
   });
 
@@ -277,19 +313,25 @@ describe('update_wellness', () => {
 
 describe('update_thresholds', () => {
   it('dry run, then a real write that get_athlete shows at once (profile cache invalidated)', async () => {
-    const ride = () => (athlete.sportSettings.find((s) => (s['types'] as string[]).includes('Ride'))!);
+    const ride = () => athlete.sportSettings.find((s) => (s['types'] as string[]).includes('Ride'))!;
     const ftp0 = ride()['ftp'] as number;
     // Warm the profile cache.
     const a0 = await call<{ sports: Json[] }>(stack.client, 'get_athlete');
     expect(a0.sports.find((s) => (s['types'] as string[]).includes('Ride'))!['ftp_w']).toBe(ftp0);
 
-    const dry = await upstream(() => call<Json>(stack.client, 'update_thresholds', { sport: 'VirtualRide', ftp: ftp0 + 15, dry_run: true }));
+    const dry = await upstream(() =>
+      call<Json>(stack.client, 'update_thresholds', { sport: 'VirtualRide', ftp: ftp0 + 15, dry_run: true }),
+    );
     expect(dry.requests.filter((q) => q.method !== 'GET')).toEqual([]);
     expect(dry.result).toMatchObject({ dry_run: true, settings_id: ride()['id'], would_send: { ftp: ftp0 + 15 }, recalc_hr_zones: true });
     expect(ride()['ftp']).toBe(ftp0);
 
     const real = await upstream(() =>
-      call<{ before: Json; after: Json }>(stack.client, 'update_thresholds', { sport: 'Ride', ftp: ftp0 + 15, power_zones: [56, 76, 91, 106, 121, 151, 999] }),
+      call<{ before: Json; after: Json }>(stack.client, 'update_thresholds', {
+        sport: 'Ride',
+        ftp: ftp0 + 15,
+        power_zones: [56, 76, 91, 106, 121, 151, 999],
+      }),
     );
     const put = real.requests.filter((q) => q.method === 'PUT');
     expect(put).toHaveLength(1);
@@ -306,7 +348,13 @@ describe('update_thresholds', () => {
   });
 
   it('threshold pace as min:ss per km or per 100 m → m/s; hr_zones keep recalcHrZones off', async () => {
-    const run = await upstream(() => call<{ after: Json }>(stack.client, 'update_thresholds', { sport: 'Run', threshold_pace: '4:10/km', hr_zones: [135, 150, 160, 168, 175, 182, 190] }));
+    const run = await upstream(() =>
+      call<{ after: Json }>(stack.client, 'update_thresholds', {
+        sport: 'Run',
+        threshold_pace: '4:10/km',
+        hr_zones: [135, 150, 160, 168, 175, 182, 190],
+      }),
+    );
     const put = run.requests.find((q) => q.method === 'PUT')!;
     expect(put.query).toEqual({ recalcHrZones: 'false' });
     expect(put.body).toMatchObject({ threshold_pace: Math.round((1000 / 250) * 10_000) / 10_000 });
@@ -377,7 +425,10 @@ describe('coach mode', () => {
     const r = await call<{ athletes: Table }>(coach.client, 'list_athletes');
     const rows = rowsOf(r.athletes);
     expect(rows.map((x) => x.id)).toEqual(['0', 'i222222']);
-    for (const [row, id] of [[rows[0]!, SAMPLE_ATHLETE_ID], [rows[1]!, 'i222222']] as const) {
+    for (const [row, id] of [
+      [rows[0]!, SAMPLE_ATHLETE_ID],
+      [rows[1]!, 'i222222'],
+    ] as const) {
       const ath = coach.fake.state.athletes.get(id)!;
       const w = ath.wellness.get(TODAY)!;
       expect(row.name).toBe(ath.athlete['name']);
@@ -405,7 +456,9 @@ describe('coach mode', () => {
   });
 
   it('athlete_id: an allowed athlete works, another is refused with no upstream call', async () => {
-    const ok = await upstream2(coach, () => call<{ activities: Table }>(coach.client, 'list_activities', { athlete_id: 'i222222', limit: 3 }));
+    const ok = await upstream2(coach, () =>
+      call<{ activities: Table }>(coach.client, 'list_activities', { athlete_id: 'i222222', limit: 3 }),
+    );
     expect(ok.requests.some((q) => q.path === '/api/v1/athlete/i222222/activities')).toBe(true);
     expect(ok.result.activities.rows.length).toBe(3);
 

@@ -4,11 +4,11 @@
  */
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
+import { afterAll, beforeAll } from 'vitest';
 import { loadConfig } from '../../src/config.js';
 import { createLogger, type Logger } from '../../src/logger.js';
-import { startServer, type RunningServer } from '../../src/main.js';
-import { afterAll, beforeAll } from 'vitest';
-import { SAMPLE_ATHLETE_ID, startFakeIntervals, type AthleteState, type FakeIntervals, type FakeOptions } from '../fake-intervals/index.js';
+import { type RunningServer, startServer } from '../../src/main.js';
+import { type AthleteState, type FakeIntervals, type FakeOptions, SAMPLE_ATHLETE_ID, startFakeIntervals } from '../fake-intervals/index.js';
 
 /** A fixed instant: 22:00 on 2026-11-24 in Pacific/Auckland (the sample athlete's zone), 09:00 UTC. */
 export const NOW = new Date('2026-11-24T09:00:00Z');

@@ -40,8 +40,18 @@ export const SCENARIOS: Scenario[] = [
   { label: 'last 5 activities', tool: 'list_activities', args: { limit: 5 }, budget: 600 },
   { label: 'list_activities default (20 rows)', tool: 'list_activities', args: {}, budget: 1800 },
   // An explicit range: whole-range totals per sport plus up to 50 rows, so a month is one page.
-  { label: 'list_activities, last 4 weeks (totals + 22 rows)', tool: 'list_activities', args: { oldest: '2026-10-28', newest: '2026-11-24' }, budget: 1500 },
-  { label: 'one activity with intervals', tool: 'get_activity', args: { activity_id: ACTIVITY_WITH_INTERVALS, include_intervals: true }, budget: 1200 },
+  {
+    label: 'list_activities, last 4 weeks (totals + 22 rows)',
+    tool: 'list_activities',
+    args: { oldest: '2026-10-28', newest: '2026-11-24' },
+    budget: 1500,
+  },
+  {
+    label: 'one activity with intervals',
+    tool: 'get_activity',
+    args: { activity_id: ACTIVITY_WITH_INTERVALS, include_intervals: true },
+    budget: 1200,
+  },
   { label: 'wellness, 7 days', tool: 'get_wellness', args: {}, budget: 700 },
   { label: 'fitness, 90 days', tool: 'get_fitness', args: { oldest: '2026-08-27', newest: '2026-11-24' }, budget: 2000 },
   { label: 'fitness default (90 days + projection)', tool: 'get_fitness', args: {}, budget: 2600 },
@@ -55,5 +65,16 @@ export const SCENARIOS: Scenario[] = [
   { label: 'list_library', tool: 'list_library', args: {}, budget: 400 },
   { label: 'list_athletes (coach mode, 2 athletes)', tool: 'list_athletes', args: {}, budget: 300 },
   { label: 'update_wellness dry run', tool: 'update_wellness', args: { date: '2026-11-24', set: { mood: 2 }, dry_run: true }, budget: 300 },
-  { label: 'create_event dry run', tool: 'create_event', args: { date: '2026-11-27', sport: 'Ride', name: 'Sweet spot 3x12', text: '- 15m 55%\n\n3x\n- 12m 90%\n- 4m 55%\n\n- 10m 50%', dry_run: true }, budget: 400 },
+  {
+    label: 'create_event dry run',
+    tool: 'create_event',
+    args: {
+      date: '2026-11-27',
+      sport: 'Ride',
+      name: 'Sweet spot 3x12',
+      text: '- 15m 55%\n\n3x\n- 12m 90%\n- 4m 55%\n\n- 10m 50%',
+      dry_run: true,
+    },
+    budget: 400,
+  },
 ];

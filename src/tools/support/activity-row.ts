@@ -1,8 +1,9 @@
 /** The compact activity columns shared by list_activities, get_activity and search results. */
-import { isStravaStub, type Activity, type FullActivity } from '../../intervals/schemas.js';
+
 import { localDateTime } from '../../domain/dates.js';
 import { hms, km, round } from '../../domain/format.js';
 import { paceFor, sportFamily } from '../../domain/sports.js';
+import { type Activity, type FullActivity, isStravaStub } from '../../intervals/schemas.js';
 import type { Columns } from './table.js';
 
 const full = (a: Activity): FullActivity | undefined => (isStravaStub(a) ? undefined : (a as FullActivity));

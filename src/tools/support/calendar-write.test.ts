@@ -1,15 +1,17 @@
 import { describe, expect, it } from 'vitest';
+import { lintWorkoutText } from '../../domain/workout-text.js';
 import { IntervalsError } from '../../intervals/errors.js';
 import type { Event } from '../../intervals/schemas.js';
 import { checkEvent, eventBody, moveFields, parsedSteps, problemsError, UNPARSED_WARNING, writtenEvent } from './calendar-write.js';
 import { guardWrite } from './write-guard.js';
-import { lintWorkoutText } from '../../domain/workout-text.js';
 
 const event = (e: Partial<Event>): Event => ({ id: 7, category: 'WORKOUT', start_date_local: '2026-12-01T00:00:00', ...e }) as Event;
 
 describe('eventBody', () => {
   it('builds the EventEx body: full local datetime, planned values, target fields for TARGET', () => {
-    expect(eventBody({ date: '2026-12-01', category: 'WORKOUT', sport: 'Run', name: 'Easy', text: '- 45m Z2', time: '06:30', planned_load: 40 })).toEqual({
+    expect(
+      eventBody({ date: '2026-12-01', category: 'WORKOUT', sport: 'Run', name: 'Easy', text: '- 45m Z2', time: '06:30', planned_load: 40 }),
+    ).toEqual({
       category: 'WORKOUT',
       start_date_local: '2026-12-01T06:30:00',
       type: 'Run',
@@ -27,7 +29,9 @@ describe('eventBody', () => {
   });
 
   it('moves keep the time of day and a multi-day length', () => {
-    expect(moveFields(event({ start_date_local: '2026-12-01T07:15:00' }), '2026-12-03')).toEqual({ start_date_local: '2026-12-03T07:15:00' });
+    expect(moveFields(event({ start_date_local: '2026-12-01T07:15:00' }), '2026-12-03')).toEqual({
+      start_date_local: '2026-12-03T07:15:00',
+    });
     expect(moveFields(event({ start_date_local: '2026-12-11T00:00:00', end_date_local: '2026-12-14T00:00:00' }), '2026-12-20')).toEqual({
       start_date_local: '2026-12-20T00:00:00',
       end_date_local: '2026-12-23T00:00:00',
@@ -61,7 +65,10 @@ describe('writtenEvent', () => {
   it('reports the parse: leaf steps, duration and load', () => {
     expect(parsedSteps(doc)).toBe(4);
     const text = '- 10m 50%\n\n3x\n- 5m 100%\n- 2m 50%\n\n- 5m 50%';
-    const r = writtenEvent(event({ type: 'Ride', name: 'VO2', description: text, workout_doc: doc, moving_time: 2160, icu_training_load: 48 }), lintWorkoutText(text, 'Ride'));
+    const r = writtenEvent(
+      event({ type: 'Ride', name: 'VO2', description: text, workout_doc: doc, moving_time: 2160, icu_training_load: 48 }),
+      lintWorkoutText(text, 'Ride'),
+    );
     expect(r).toEqual({
       event: { id: 7, date: '2026-12-01', cat: 'WORKOUT', sport: 'Ride', name: 'VO2', dur: '36:00', load: 48 },
       parsed: { steps: 4, dur: '36:00', load: 48 },
@@ -78,7 +85,10 @@ describe('writtenEvent', () => {
 
   it('warns when Intervals.icu found fewer steps than the text has', () => {
     const text = '- 10m 50%\n- 20m 90%\n- 5m 50%';
-    const r = writtenEvent(event({ type: 'Ride', description: text, workout_doc: { steps: [{ duration: 600 }, { duration: 1200 }] } }), lintWorkoutText(text, 'Ride'));
+    const r = writtenEvent(
+      event({ type: 'Ride', description: text, workout_doc: { steps: [{ duration: 600 }, { duration: 1200 }] } }),
+      lintWorkoutText(text, 'Ride'),
+    );
     expect(r.warnings).toEqual(['Intervals.icu parsed 2 steps, the text has 3: check the step lines.']);
   });
 

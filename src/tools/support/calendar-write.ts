@@ -4,16 +4,16 @@
  * what Intervals.icu stored, and the error advice for writes that failed half-way.
  */
 import * as z from 'zod';
-import { InputError } from '../../domain/errors.js';
-import type { Event } from '../../intervals/schemas.js';
 import { addDays, dayOf, daysBetween } from '../../domain/dates.js';
+import { InputError } from '../../domain/errors.js';
+import { hms } from '../../domain/format.js';
+import { type LintIssue, type LintResult, lintWorkoutText } from '../../domain/workout-text.js';
+import type { Event } from '../../intervals/schemas.js';
 import { EVENT_COLUMNS, isUnparsed } from './event-row.js';
 import { categoryArg, sportArg } from './normalise.js';
 import { localDate as day, wholeIn } from './params.js';
-import { hms } from '../../domain/format.js';
 import type { Columns } from './table.js';
 import { toRecord } from './table.js';
-import { lintWorkoutText, type LintIssue, type LintResult } from '../../domain/workout-text.js';
 
 export const NAME_MAX = 80;
 export const SYNTAX_HINT = 'syntax: resource intervals://workout-syntax';
@@ -23,7 +23,10 @@ export const SYNTAX_HINT = 'syntax: resource intervals://workout-syntax';
 // refinements, so the write tools stay within the catalogue's token budget. Loose spellings
 // (`workout`, `bike`) are normalised before validation (./normalise.ts).
 
-export const time = z.string().refine((t) => /^([01]\d|2[0-3]):[0-5]\d$/.test(t), 'must be HH:MM (24 h)').describe('HH:MM');
+export const time = z
+  .string()
+  .refine((t) => /^([01]\d|2[0-3]):[0-5]\d$/.test(t), 'must be HH:MM (24 h)')
+  .describe('HH:MM');
 
 export const whole = wholeIn(0);
 
@@ -76,7 +79,10 @@ export interface EventInput {
 }
 
 /** Planned values go to the target fields on a TARGET event, to the planned ones otherwise. */
-export function plannedFields(category: string, a: Pick<EventInput, 'planned_secs' | 'planned_km' | 'planned_load'>): Record<string, number> {
+export function plannedFields(
+  category: string,
+  a: Pick<EventInput, 'planned_secs' | 'planned_km' | 'planned_load'>,
+): Record<string, number> {
   const target = category === 'TARGET';
   const out: Record<string, number> = {};
   if (a.planned_secs !== undefined) out[target ? 'time_target' : 'moving_time'] = a.planned_secs;

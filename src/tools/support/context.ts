@@ -5,10 +5,11 @@
  * people (per-user or oauth credentials) one ProfileCache serves everyone, keyed by the credential's
  * fingerprint (a hash, never the secret) and the athlete: one person's `0` is never another's.
  */
-import type { IntervalsClient } from '../../intervals/client.js';
-import { InputError } from '../../domain/errors.js';
-import type { Athlete } from '../../intervals/schemas.js';
+
 import { todayIn } from '../../domain/dates.js';
+import { InputError } from '../../domain/errors.js';
+import type { IntervalsClient } from '../../intervals/client.js';
+import type { Athlete } from '../../intervals/schemas.js';
 import type { ToolContext } from './tool.js';
 
 export interface ContextDeps {

@@ -1,10 +1,10 @@
 /** The compact calendar columns shared by list_events and the calendar write tools. */
 import * as z from 'zod';
-import type { Event } from '../../intervals/schemas.js';
 import { localDateTime } from '../../domain/dates.js';
-import { hms, km, round } from '../../domain/format.js';
-import type { Columns } from './table.js';
 import { EVENT_CATEGORIES } from '../../domain/events.js';
+import { hms, km, round } from '../../domain/format.js';
+import type { Event } from '../../intervals/schemas.js';
+import type { Columns } from './table.js';
 
 /** A category argument: checked by a refinement, so the JSON schema stays a bare string. */
 export const eventCategory = z
@@ -13,7 +13,6 @@ export const eventCategory = z
 
 /** A WORKOUT with text that Intervals.icu did not turn into structured steps. */
 export const isUnparsed = (e: Event) => e.category === 'WORKOUT' && !!e.description?.trim() && !e.workout_doc;
-
 
 export const EVENT_COLUMNS: Columns<Event> = {
   id: (e) => e.id,

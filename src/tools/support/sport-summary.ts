@@ -1,6 +1,6 @@
-import type { SportSettings } from '../../intervals/schemas.js';
 import { compact, pace } from '../../domain/format.js';
 import { familyOfTypes } from '../../domain/sports.js';
+import type { SportSettings } from '../../intervals/schemas.js';
 
 /** Per-sport thresholds; units in the names, zones as upper bounds. */
 export function summariseSport(s: SportSettings): Record<string, unknown> {

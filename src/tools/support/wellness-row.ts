@@ -1,6 +1,6 @@
-import type { Wellness } from '../../intervals/schemas.js';
 import { hm, round } from '../../domain/format.js';
 import { labelScale } from '../../domain/scales.js';
+import type { Wellness } from '../../intervals/schemas.js';
 import type { Columns } from './table.js';
 
 /** Units in the names; subjective scores as "value label" on Intervals.icu's 1-4 scales. */
