@@ -107,6 +107,17 @@ describe('.github/workflows/release.yml', () => {
   });
 });
 
+describe('.github/workflows/ci.yml', () => {
+  it('runs .ci/run in a Debian container, where apt-get gives the real chromium the browser test needs', () => {
+    for (const file of ['ci.yml', 'release.yml']) {
+      const wf = parse(read(`.github/workflows/${file}`)) as { jobs: Record<string, { container?: string; steps: Step[] }> };
+      const runsCi = Object.values(wf.jobs).filter((j) => j.steps.some((s) => s.run?.includes('.ci/run')));
+      expect(runsCi.length, file).toBe(1);
+      expect(runsCi[0]!.container, file).toMatch(/^node:24-bookworm/);
+    }
+  });
+});
+
 describe('.github/dependabot.yml', () => {
   it('updates the Dockerfile base digest, the actions and npm', () => {
     const config = parse(read('.github/dependabot.yml')) as {
