@@ -69,35 +69,60 @@ class AuthError extends Error {
  * the first request, because Pomerium usually starts after this server.
  */
 export async function createAuthMiddleware(auth: AuthConfig, logger: Logger, opts: AuthOptions = {}): Promise<RequestHandler> {
-  if (auth.mode === 'none') {
-    if (auth.allowUnauthenticated) {
-      logger.warn('AUTH_MODE=none with ALLOW_UNAUTHENTICATED=true: requests are not authenticated by this server');
-    }
-    return (_req: Request, res: ExpressResponse, next: NextFunction) => {
-      res.locals.identity = {} satisfies Identity;
-      next();
-    };
-  }
+  if (auth.mode === 'none') return noAuthMiddleware(auth, logger);
 
   const now = opts.now ?? Date.now;
   const log = logger.child({ component: 'auth' });
-  const audience = auth.audience;
   const allowedEmails = new Set(auth.allowedEmails.map((e) => e.toLowerCase()));
+  const { key, keySource } = await loadVerificationKey(auth, log, now, opts);
+  log.info({ audience: auth.audience, keySource, allowedEmails: allowedEmails.size }, 'verifying X-Pomerium-Jwt-Assertion (ES256)');
 
-  let key: CryptoKey | JWTVerifyGetKey;
-  let keySource: 'file' | 'jwks';
-  if (auth.publicKeyFile) {
-    key = await loadPublicKeyFile(auth.publicKeyFile, log);
-    keySource = 'file';
-    if (auth.jwksUrl) log.info('POMERIUM_PUBLIC_KEY_FILE is set: POMERIUM_JWKS_URL is not used');
-  } else if (auth.jwksUrl) {
-    key = createJwks(new URL(auth.jwksUrl), now, opts);
-    keySource = 'jwks';
-  } else {
-    throw new ConfigError('invalid configuration: POMERIUM_PUBLIC_KEY_FILE or POMERIUM_JWKS_URL is required with AUTH_MODE=pomerium');
+  const verify = createVerifier({ key, keySource, audience: auth.audience, allowedEmails, now });
+  return assertionMiddleware(verify, log);
+}
+
+/** AUTH_MODE=none: every request passes with an empty identity. */
+function noAuthMiddleware(auth: NoAuth, logger: Logger): RequestHandler {
+  if (auth.allowUnauthenticated) {
+    logger.warn('AUTH_MODE=none with ALLOW_UNAUTHENTICATED=true: requests are not authenticated by this server');
   }
-  log.info({ audience, keySource, allowedEmails: allowedEmails.size }, 'verifying X-Pomerium-Jwt-Assertion (ES256)');
+  return (_req: Request, res: ExpressResponse, next: NextFunction) => {
+    res.locals.identity = {} satisfies Identity;
+    next();
+  };
+}
 
+type NoAuth = Extract<AuthConfig, { mode: 'none' }>;
+type PomeriumAuth = Extract<AuthConfig, { mode: 'pomerium' }>;
+type KeySource = 'file' | 'jwks';
+
+/** The key file when set (read now), else the JWKS URL (fetched lazily); neither is a ConfigError. */
+async function loadVerificationKey(
+  auth: PomeriumAuth,
+  log: Logger,
+  now: () => number,
+  opts: AuthOptions,
+): Promise<{ key: CryptoKey | JWTVerifyGetKey; keySource: KeySource }> {
+  if (auth.publicKeyFile) {
+    const key = await loadPublicKeyFile(auth.publicKeyFile, log);
+    if (auth.jwksUrl) log.info('POMERIUM_PUBLIC_KEY_FILE is set: POMERIUM_JWKS_URL is not used');
+    return { key, keySource: 'file' };
+  }
+  if (auth.jwksUrl) return { key: createJwks(new URL(auth.jwksUrl), now, opts), keySource: 'jwks' };
+  throw new ConfigError('invalid configuration: POMERIUM_PUBLIC_KEY_FILE or POMERIUM_JWKS_URL is required with AUTH_MODE=pomerium');
+}
+
+interface VerifierSettings {
+  key: CryptoKey | JWTVerifyGetKey;
+  keySource: KeySource;
+  audience: string;
+  /** Lower-cased; empty means every verified caller is allowed. */
+  allowedEmails: Set<string>;
+  now: () => number;
+}
+
+/** Token to identity: the signature and claims (jose), then the email allowlist. Rejects with an AuthError. */
+function createVerifier({ key, keySource, audience, allowedEmails, now }: VerifierSettings): (token: string) => Promise<Identity> {
   const verifyOptions = (): JWTVerifyOptions => ({
     algorithms: ['ES256'],
     issuer: audience,
@@ -107,8 +132,7 @@ export async function createAuthMiddleware(auth: AuthConfig, logger: Logger, opt
     maxTokenAge: MAX_TOKEN_AGE_S,
     currentDate: new Date(now()),
   });
-
-  async function verify(token: string): Promise<Identity> {
+  return async (token) => {
     let payload: JWTPayload;
     try {
       // Two calls so TypeScript picks the right overload; the options are identical.
@@ -120,26 +144,39 @@ export async function createAuthMiddleware(auth: AuthConfig, logger: Logger, opt
       throw new AuthError(describeJoseError(err, keySource));
     }
     const identity = identityFrom(payload);
-    if (allowedEmails.size > 0) {
-      if (!identity.email) throw new AuthError('assertion has no email claim but ALLOWED_EMAILS is set');
-      if (!allowedEmails.has(identity.email.toLowerCase())) {
-        throw new AuthError(`${identity.email} is not in ALLOWED_EMAILS`);
-      }
-    }
+    checkAllowedEmail(identity, allowedEmails);
     return identity;
-  }
+  };
+}
 
+function checkAllowedEmail(identity: Identity, allowedEmails: Set<string>): void {
+  if (allowedEmails.size === 0) return;
+  if (!identity.email) throw new AuthError('assertion has no email claim but ALLOWED_EMAILS is set');
+  if (!allowedEmails.has(identity.email.toLowerCase())) {
+    throw new AuthError(`${identity.email} is not in ALLOWED_EMAILS`);
+  }
+}
+
+/** The one assertion header, trimmed, or the reason it cannot be one. */
+function readAssertion(req: Request): { token: string } | { reason: string } {
+  const raw = req.headers[ASSERTION_HEADER];
+  if (Array.isArray(raw)) return { reason: 'more than one X-Pomerium-Jwt-Assertion header' };
+  const token = raw?.trim();
+  if (!token) return { reason: 'missing X-Pomerium-Jwt-Assertion: is pass_identity_headers: true set on the route?' };
+  if (token.length > MAX_ASSERTION_LENGTH) return { reason: 'malformed X-Pomerium-Jwt-Assertion (too long)' };
+  return { token };
+}
+
+/** Read the header, verify it, and either expose the identity or answer 403 (logged with the reason). */
+function assertionMiddleware(verify: (token: string) => Promise<Identity>, log: Logger): RequestHandler {
   return (req: Request, res: ExpressResponse, next: NextFunction) => {
-    const raw = req.headers[ASSERTION_HEADER];
-    const token = Array.isArray(raw) ? undefined : raw?.trim();
     const fail = (reason: string) => {
       log.warn({ reason, method: req.method, path: req.path }, 'request rejected: %s', reason);
       forbidden(res, reason);
     };
-    if (Array.isArray(raw)) return fail('more than one X-Pomerium-Jwt-Assertion header');
-    if (!token) return fail('missing X-Pomerium-Jwt-Assertion: is pass_identity_headers: true set on the route?');
-    if (token.length > MAX_ASSERTION_LENGTH) return fail('malformed X-Pomerium-Jwt-Assertion (too long)');
-    verify(token).then(
+    const assertion = readAssertion(req);
+    if ('reason' in assertion) return fail(assertion.reason);
+    verify(assertion.token).then(
       (identity) => {
         res.locals.identity = identity;
         next();
@@ -172,7 +209,7 @@ function identityFrom(payload: JWTPayload): Identity {
 }
 
 /** A short, actionable reason that never contains the token or claim values. */
-function describeJoseError(err: unknown, keySource: 'file' | 'jwks'): string {
+function describeJoseError(err: unknown, keySource: KeySource): string {
   if (err instanceof errors.JWTExpired) {
     return err.claim === 'iat'
       ? 'assertion is too old (iat): check the clocks of Pomerium and this host'
