@@ -1,25 +1,16 @@
 /** get_activity as a pure handler: a mocked IntervalsClient (no HTTP), a real context with a fixed clock. */
-import { beforeEach, describe, expect, it } from 'vitest';
-import type * as z from 'zod';
-import { activities, fresh, type MockClient, RIDE, RUN, rowsOf, runTool, STUB, SWIM } from '../../test/support/tool-kit.js';
+import { describe, expect, it } from 'vitest';
+import { activities, RIDE, RUN, rowsOf, STUB, SWIM, toolTest } from '../../test/support/tool-kit.js';
 import getActivity from './get-activity.js';
 import { STRAVA_NOTE } from './support/strava.js';
-import type { ToolContext, ToolDefinition } from './support/tool.js';
 
-let client: MockClient;
-let signal: AbortSignal;
-let ctx: ToolContext;
-beforeEach(() => {
-  ({ client, signal, ctx } = fresh());
-});
-const run = <I extends z.ZodObject, O extends z.ZodObject>(tool: ToolDefinition<I, O>, args: z.input<I>, c: ToolContext = ctx) =>
-  runTool(tool, args, c);
+const t = toolTest();
 
 describe('get_activity', () => {
   it('fetches by id without intervals by default and returns the detail record, nulls omitted', async () => {
-    client.getActivity.mockResolvedValue(activities([RUN])[0]!);
-    const r = await run(getActivity, { activity_id: 'i1003' });
-    expect(client.getActivity).toHaveBeenCalledWith('i1003', { intervals: false }, signal);
+    t.client.getActivity.mockResolvedValue(activities([RUN])[0]!);
+    const r = await t.run(getActivity, { activity_id: 'i1003' });
+    expect(t.client.getActivity).toHaveBeenCalledWith('i1003', { intervals: false }, t.signal);
     expect(r).toStrictEqual({
       activity: {
         id: 'i1003',
@@ -51,8 +42,8 @@ describe('get_activity', () => {
   });
 
   it('shows ride power, trainer flag, power zone seconds; no elapsed when equal to moving', async () => {
-    client.getActivity.mockResolvedValue(activities([RIDE])[0]!);
-    const r = await run(getActivity, { activity_id: 'i1000' });
+    t.client.getActivity.mockResolvedValue(activities([RIDE])[0]!);
+    const r = await t.run(getActivity, { activity_id: 'i1000' });
     expect(r.activity).toMatchObject({ avg_w: 200, np_w: 215, ftp_w: 250, trainer: true, vi: 1.07, power_zones_s: 'Z1:600 Z2:1200 SS:0' });
     expect(r.activity).not.toHaveProperty('elapsed');
     expect(r.activity).not.toHaveProperty('pace');
@@ -76,9 +67,9 @@ describe('get_activity', () => {
         { type: 'RECOVERY', start_time: 360, elapsed_time: 60, distance: 0, average_speed: null, average_heartrate: null },
       ],
     };
-    client.getActivity.mockResolvedValue(activities([swim])[0]!);
-    const r = await run(getActivity, { activity_id: 'i1001', include_intervals: true });
-    expect(client.getActivity).toHaveBeenCalledWith('i1001', { intervals: true }, signal);
+    t.client.getActivity.mockResolvedValue(activities([swim])[0]!);
+    const r = await t.run(getActivity, { activity_id: 'i1001', include_intervals: true });
+    expect(t.client.getActivity).toHaveBeenCalledWith('i1001', { intervals: true }, t.signal);
     expect(r.activity).toMatchObject({ pace: '1:30/100m' });
     expect(r.intervals).toStrictEqual({
       columns: ['type', 'label', 'start', 'dur', 'km', 'avg_hr', 'pace', 'zone'],
@@ -91,24 +82,24 @@ describe('get_activity', () => {
 
   it('interval pace is per km for runs and absent for rides', async () => {
     const intervals = [{ type: 'WORK', moving_time: 270, distance: 1000, average_speed: 3.7037, average_watts: 300 }];
-    client.getActivity.mockResolvedValue(activities([{ ...RUN, icu_intervals: intervals }])[0]!);
-    const run1 = await run(getActivity, { activity_id: 'i1003', include_intervals: true });
+    t.client.getActivity.mockResolvedValue(activities([{ ...RUN, icu_intervals: intervals }])[0]!);
+    const run1 = await t.run(getActivity, { activity_id: 'i1003', include_intervals: true });
     expect(rowsOf(run1.intervals!)[0]).toMatchObject({ pace: '4:30/km', avg_w: 300 });
 
-    client.getActivity.mockResolvedValue(activities([{ ...RIDE, icu_intervals: intervals }])[0]!);
-    const ride = await run(getActivity, { activity_id: 'i1000', include_intervals: true });
+    t.client.getActivity.mockResolvedValue(activities([{ ...RIDE, icu_intervals: intervals }])[0]!);
+    const ride = await t.run(getActivity, { activity_id: 'i1000', include_intervals: true });
     expect(ride.intervals!.columns).not.toContain('pace');
   });
 
   it('include_intervals on an activity without intervals gives an empty table', async () => {
-    client.getActivity.mockResolvedValue(activities([RIDE])[0]!);
-    const r = await run(getActivity, { activity_id: 'i1000', include_intervals: true });
+    t.client.getActivity.mockResolvedValue(activities([RIDE])[0]!);
+    const r = await t.run(getActivity, { activity_id: 'i1000', include_intervals: true });
     expect(r.intervals).toEqual({ columns: [], rows: [] });
   });
 
   it('a Strava stub returns only id and date, flagged, with the note (and no intervals)', async () => {
-    client.getActivity.mockResolvedValue(activities([STUB])[0]!);
-    const r = await run(getActivity, { activity_id: '123456789', include_intervals: true });
+    t.client.getActivity.mockResolvedValue(activities([STUB])[0]!);
+    const r = await t.run(getActivity, { activity_id: '123456789', include_intervals: true });
     expect(r).toStrictEqual({
       activity: { id: '123456789', start: '2026-04-04 08:00', strava: true },
       note: STRAVA_NOTE,
@@ -116,9 +107,9 @@ describe('get_activity', () => {
   });
 
   it('trims the id', async () => {
-    client.getActivity.mockResolvedValue(activities([RIDE])[0]!);
-    await run(getActivity, { activity_id: '  i1000 ' });
-    expect(client.getActivity.mock.calls[0]![0]).toBe('i1000');
+    t.client.getActivity.mockResolvedValue(activities([RIDE])[0]!);
+    await t.run(getActivity, { activity_id: '  i1000 ' });
+    expect(t.client.getActivity.mock.calls[0]![0]).toBe('i1000');
   });
 
   describe('input schema', () => {

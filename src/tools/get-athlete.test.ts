@@ -1,25 +1,16 @@
 /** get_athlete as a pure handler: a mocked IntervalsClient (no HTTP), a real context with a fixed clock. */
-import { beforeEach, describe, expect, it } from 'vitest';
-import type * as z from 'zod';
-import { ATHLETE_ID, fresh, type MockClient, makeContext, mockClient, PROFILE, runTool, TODAY } from '../../test/support/tool-kit.js';
+import { describe, expect, it } from 'vitest';
+import { ATHLETE_ID, makeContext, mockClient, PROFILE, TODAY, toolTest } from '../../test/support/tool-kit.js';
 import { type Athlete, AthleteSchema } from '../intervals/schemas.js';
 import getAthlete from './get-athlete.js';
-import type { ToolContext, ToolDefinition } from './support/tool.js';
 
-let client: MockClient;
-let signal: AbortSignal;
-let ctx: ToolContext;
-beforeEach(() => {
-  ({ client, signal, ctx } = fresh());
-});
-const run = <I extends z.ZodObject, O extends z.ZodObject>(tool: ToolDefinition<I, O>, args: z.input<I>, c: ToolContext = ctx) =>
-  runTool(tool, args, c);
+const t = toolTest();
 
 describe('get_athlete', () => {
   it('returns the profile in the athlete zone, with per-sport thresholds and nulls left out', async () => {
-    const r = await run(getAthlete, {});
-    expect(client.getAthlete).toHaveBeenCalledTimes(1);
-    expect(client.getAthlete.mock.calls[0]![0]).toBe(ATHLETE_ID);
+    const r = await t.run(getAthlete, {});
+    expect(t.client.getAthlete).toHaveBeenCalledTimes(1);
+    expect(t.client.getAthlete.mock.calls[0]![0]).toBe(ATHLETE_ID);
     expect(r).toStrictEqual({
       id: ATHLETE_ID,
       name: 'Test Athlete',
@@ -53,7 +44,7 @@ describe('get_athlete', () => {
   });
 
   it('omits indoor FTP when it equals FTP and keeps it when it differs', async () => {
-    const r = await run(getAthlete, {});
+    const r = await t.run(getAthlete, {});
     expect(r.sports[0]).not.toHaveProperty('indoor_ftp_w');
     expect(r.sports[3]).toMatchObject({ ftp_w: 200, indoor_ftp_w: 190 });
   });
@@ -68,15 +59,15 @@ describe('get_athlete', () => {
       icu_resting_hr: null,
       sportSettings: null,
     });
-    const r = await run(getAthlete, {}, makeContext(c));
+    const r = await t.run(getAthlete, {}, makeContext(c));
     // In UTC it is already the 7th.
     expect(r).toStrictEqual({ id: 'i7', timezone: 'UTC', today: '2026-04-07', weight_kg: 80, sports: [] });
   });
 
   it('fetches the profile once per context factory (cached)', async () => {
-    await run(getAthlete, {});
-    await run(getAthlete, {});
-    expect(client.getAthlete).toHaveBeenCalledTimes(1);
+    await t.run(getAthlete, {});
+    await t.run(getAthlete, {});
+    expect(t.client.getAthlete).toHaveBeenCalledTimes(1);
   });
 
   it('takes no arguments', () => {
@@ -86,9 +77,9 @@ describe('get_athlete', () => {
 
 describe('get_athlete and the context', () => {
   it('reads the athlete the call is about, not the default (coach mode)', async () => {
-    const other = makeContext(client, signal, [ATHLETE_ID, 'i99'], 'i99');
-    const r = await run(getAthlete, {}, other);
-    expect(client.getAthlete).toHaveBeenCalledWith('i99');
+    const other = t.asAthlete('i99');
+    const r = await t.run(getAthlete, {}, other);
+    expect(t.client.getAthlete).toHaveBeenCalledWith('i99');
     expect(r.id).toBe(ATHLETE_ID); // the mock returns the same profile for everyone
   });
 

@@ -1,15 +1,10 @@
 /** get_curves as a pure handler over a mocked client: the periods, the lookup per duration, pace. */
-import { beforeEach, describe, expect, it } from 'vitest';
-import { ATHLETE_ID, fresh, type MockClient, rowsOf, runTool } from '../../test/support/tool-kit.js';
+import { describe, expect, it } from 'vitest';
+import { ATHLETE_ID, rowsOf, toolTest } from '../../test/support/tool-kit.js';
 import { DataCurveSetSchema } from '../intervals/schemas.js';
 import getCurves, { durLabel } from './get-curves.js';
-import type { ToolContext } from './support/tool.js';
 
-let client: MockClient;
-let ctx: ToolContext;
-beforeEach(() => {
-  ({ client, ctx } = fresh());
-});
+const t = toolTest();
 
 const curves = (list: unknown[]) => DataCurveSetSchema.parse({ list });
 
@@ -21,14 +16,14 @@ describe('durLabel', () => {
 
 describe('get_curves', () => {
   it('by default compares the last 42 days (to today in the athlete zone) with the 42 before, power on Ride', async () => {
-    client.getCurves.mockResolvedValue(
+    t.client.getCurves.mockResolvedValue(
       curves([
         { id: 'r.2026-02-24.2026-04-06', secs: [5, 60, 300, 1200], values: [900, 400, 300, 260], activity_id: ['i1', 'i2', 'i3', 'i4'] },
         { id: 'r.2026-01-13.2026-02-23', secs: [5, 60, 300, 1200], values: [1000, 380, 300, null] },
       ]),
     );
-    const r = await runTool(getCurves, { durations: [5, 60, 300, 1200] }, ctx);
-    expect(client.getCurves.mock.calls[0]!.slice(0, 3)).toEqual([
+    const r = await t.run(getCurves, { durations: [5, 60, 300, 1200] });
+    expect(t.client.getCurves.mock.calls[0]!.slice(0, 3)).toEqual([
       ATHLETE_ID,
       'power',
       { type: 'Ride', curves: ['r.2026-02-24.2026-04-06', 'r.2026-01-13.2026-02-23'] },
@@ -44,17 +39,17 @@ describe('get_curves', () => {
   });
 
   it('pace: time over distance as m:ss per km (per 100 m for swims), on the run by default', async () => {
-    client.getCurves.mockResolvedValue(curves([{ id: 'x', distance: [1000, 5000], values: [210, 1200] }]));
-    const run = await runTool(getCurves, { kind: 'pace', durations: [1000, 5000] }, ctx);
-    expect(client.getCurves.mock.calls[0]![2].type).toBe('Run');
+    t.client.getCurves.mockResolvedValue(curves([{ id: 'x', distance: [1000, 5000], values: [210, 1200] }]));
+    const run = await t.run(getCurves, { kind: 'pace', durations: [1000, 5000] });
+    expect(t.client.getCurves.mock.calls[0]![2].type).toBe('Run');
     expect(run.unit).toBe('pace m:ss/km, delta s/km');
     expect(rowsOf(run.curve as never).map((x) => [x.dist_m, x.a])).toEqual([
       [1000, '3:30'],
       [5000, '4:00'],
     ]);
     expect(run.note).toBe('No Run pace data in b.');
-    client.getCurves.mockResolvedValue(curves([{ id: 'x', distance: [100, 400], values: [95, 400] }]));
-    const swim = await runTool(getCurves, { kind: 'pace', sport: 'Swim', durations: [400, 100] }, ctx);
+    t.client.getCurves.mockResolvedValue(curves([{ id: 'x', distance: [100, 400], values: [95, 400] }]));
+    const swim = await t.run(getCurves, { kind: 'pace', sport: 'Swim', durations: [400, 100] });
     expect(swim.unit).toBe('pace m:ss/100m, delta s/100m');
     expect(rowsOf(swim.curve as never).map((x) => [x.dist_m, x.a])).toEqual([
       [100, '1:35'],
@@ -63,18 +58,16 @@ describe('get_curves', () => {
   });
 
   it('an explicit period a; b defaults to the same span just before it', async () => {
-    await runTool(getCurves, { oldest: '2026-03-01', newest: '2026-03-10' }, ctx);
-    expect(client.getCurves.mock.calls[0]![2].curves).toEqual(['r.2026-03-01.2026-03-10', 'r.2026-02-19.2026-02-28']);
-    expect(client.getAthlete).not.toHaveBeenCalled();
+    await t.run(getCurves, { oldest: '2026-03-01', newest: '2026-03-10' });
+    expect(t.client.getCurves.mock.calls[0]![2].curves).toEqual(['r.2026-03-01.2026-03-10', 'r.2026-02-19.2026-02-28']);
+    expect(t.client.getAthlete).not.toHaveBeenCalled();
   });
 
   it('refuses reversed periods before any upstream call', async () => {
-    await expect(runTool(getCurves, { oldest: '2026-03-10', newest: '2026-03-01' }, ctx)).rejects.toThrow(
+    await expect(t.run(getCurves, { oldest: '2026-03-10', newest: '2026-03-01' })).rejects.toThrow(
       'oldest (2026-03-10) is after newest (2026-03-01); swap them.',
     );
-    await expect(runTool(getCurves, { compare_oldest: '2026-03-10', compare_newest: '2026-03-01' }, ctx)).rejects.toThrow(
-      /^compare_oldest/,
-    );
-    expect(client.getCurves).not.toHaveBeenCalled();
+    await expect(t.run(getCurves, { compare_oldest: '2026-03-10', compare_newest: '2026-03-01' })).rejects.toThrow(/^compare_oldest/);
+    expect(t.client.getCurves).not.toHaveBeenCalled();
   });
 });

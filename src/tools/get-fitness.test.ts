@@ -1,20 +1,11 @@
 /** get_fitness as a pure handler: a mocked IntervalsClient (no HTTP), a real context with a fixed clock. */
-import { beforeEach, describe, expect, it } from 'vitest';
-import type * as z from 'zod';
-import { ATHLETE_ID, fresh, type MockClient, makeContext, runTool, TODAY, wellness } from '../../test/support/tool-kit.js';
+import { describe, expect, it } from 'vitest';
+import { ATHLETE_ID, TODAY, toolTest, wellness } from '../../test/support/tool-kit.js';
 import { InputError } from '../domain/errors.js';
 import { MODEL_NOTE } from '../domain/fitness.js';
 import getFitness from './get-fitness.js';
-import type { ToolContext, ToolDefinition } from './support/tool.js';
 
-let client: MockClient;
-let signal: AbortSignal;
-let ctx: ToolContext;
-beforeEach(() => {
-  ({ client, signal, ctx } = fresh());
-});
-const run = <I extends z.ZodObject, O extends z.ZodObject>(tool: ToolDefinition<I, O>, args: z.input<I>, c: ToolContext = ctx) =>
-  runTool(tool, args, c);
+const t = toolTest();
 
 describe('get_fitness', () => {
   const FIELDS = ['id', 'ctl', 'atl', 'rampRate', 'ctlLoad'];
@@ -35,8 +26,12 @@ describe('get_fitness', () => {
   ];
 
   it('by default asks for 90 days + 28 days of lead-in through today + 28, with only the fitness fields', async () => {
-    const r = await run(getFitness, {});
-    expect(client.listWellness).toHaveBeenCalledWith(ATHLETE_ID, { oldest: '2025-12-10', newest: '2026-05-04', fields: FIELDS }, signal);
+    const r = await t.run(getFitness, {});
+    expect(t.client.listWellness).toHaveBeenCalledWith(
+      ATHLETE_ID,
+      { oldest: '2025-12-10', newest: '2026-05-04', fields: FIELDS },
+      t.signal,
+    );
     // No data at all: an all-null series over the default range, nothing current, no projection.
     expect(r).not.toHaveProperty('current');
     expect(r).not.toHaveProperty('change_7d');
@@ -50,9 +45,9 @@ describe('get_fitness', () => {
   });
 
   it('current, 7- and 28-day changes, and a series with null gaps (no projection when newest = today)', async () => {
-    client.listWellness.mockResolvedValue(wellness(PAST));
-    const r = await run(getFitness, { oldest: '2026-04-01', newest: TODAY });
-    expect(client.listWellness).toHaveBeenCalledWith(ATHLETE_ID, { oldest: '2026-03-04', newest: TODAY, fields: FIELDS }, signal);
+    t.client.listWellness.mockResolvedValue(wellness(PAST));
+    const r = await t.run(getFitness, { oldest: '2026-04-01', newest: TODAY });
+    expect(t.client.listWellness).toHaveBeenCalledWith(ATHLETE_ID, { oldest: '2026-03-04', newest: TODAY, fields: FIELDS }, t.signal);
     expect(r).toStrictEqual({
       current: { date: TODAY, ctl: 51.3, atl: 44, form: 7.2, zone: 'fresh' },
       change_7d: { ctl: 3.2, atl: -6, form: 9.2 },
@@ -71,15 +66,15 @@ describe('get_fitness', () => {
   });
 
   it('omits a change when the day it compares with has no record', async () => {
-    client.listWellness.mockResolvedValue(wellness(PAST.filter((w) => w.id !== '2026-03-09')));
-    const r = await run(getFitness, { oldest: '2026-04-01', newest: TODAY });
+    t.client.listWellness.mockResolvedValue(wellness(PAST.filter((w) => w.id !== '2026-03-09')));
+    const r = await t.run(getFitness, { oldest: '2026-04-01', newest: TODAY });
     expect(r.change_7d).toEqual({ ctl: 3.2, atl: -6, form: 9.2 });
     expect(r).not.toHaveProperty('change_28d');
   });
 
   it('the default extends the series over the planned projection: projected_from = tomorrow, projection_end = last planned day', async () => {
-    client.listWellness.mockResolvedValue(wellness([...PAST, ...FUTURE]));
-    const r = await run(getFitness, {});
+    t.client.listWellness.mockResolvedValue(wellness([...PAST, ...FUTURE]));
+    const r = await t.run(getFitness, {});
     expect(r.current).toEqual({ date: TODAY, ctl: 51.3, atl: 44, form: 7.2, zone: 'fresh' });
     expect(r.projected_from).toBe('2026-04-07');
     expect(r.projection_end).toEqual({ date: '2026-04-16', ctl: 54, atl: 30, form: 24, zone: 'fresh' });
@@ -91,29 +86,33 @@ describe('get_fitness', () => {
   });
 
   it('form zones follow Intervals.icu (transition above 25, high risk below -30)', async () => {
-    client.listWellness.mockResolvedValue(
+    t.client.listWellness.mockResolvedValue(
       wellness([
         { id: TODAY, ctl: 60, atl: 30 },
         { id: '2026-04-08', ctl: 50, atl: 85 },
       ]),
     );
-    const r = await run(getFitness, {});
+    const r = await t.run(getFitness, {});
     expect(r.current).toMatchObject({ form: 30, zone: 'transition' });
     expect(r.projection_end).toMatchObject({ date: '2026-04-08', form: -35, zone: 'high risk' });
   });
 
   it('no projected_from when data stops at today', async () => {
-    client.listWellness.mockResolvedValue(wellness(PAST));
-    const r = await run(getFitness, {});
+    t.client.listWellness.mockResolvedValue(wellness(PAST));
+    const r = await t.run(getFitness, {});
     expect(r.daily.to).toBe(TODAY);
     expect(r).not.toHaveProperty('projected_from');
     expect(r).not.toHaveProperty('projection_end');
   });
 
   it('an explicit future newest is the projection end', async () => {
-    client.listWellness.mockResolvedValue(wellness([...PAST, ...FUTURE.filter((w) => w.id <= '2026-04-10')]));
-    const r = await run(getFitness, { newest: '2026-04-10' });
-    expect(client.listWellness).toHaveBeenCalledWith(ATHLETE_ID, { oldest: '2025-12-14', newest: '2026-04-10', fields: FIELDS }, signal);
+    t.client.listWellness.mockResolvedValue(wellness([...PAST, ...FUTURE.filter((w) => w.id <= '2026-04-10')]));
+    const r = await t.run(getFitness, { newest: '2026-04-10' });
+    expect(t.client.listWellness).toHaveBeenCalledWith(
+      ATHLETE_ID,
+      { oldest: '2025-12-14', newest: '2026-04-10', fields: FIELDS },
+      t.signal,
+    );
     expect(r.daily.from).toBe('2026-01-11');
     expect(r.daily.to).toBe('2026-04-10');
     expect(r.current).toMatchObject({ date: TODAY });
@@ -122,8 +121,8 @@ describe('get_fitness', () => {
   });
 
   it('a future newest without planned data still runs the series (nulls) past today but has no projection_end', async () => {
-    client.listWellness.mockResolvedValue(wellness(PAST));
-    const r = await run(getFitness, { oldest: '2026-04-01', newest: '2026-04-08' });
+    t.client.listWellness.mockResolvedValue(wellness(PAST));
+    const r = await t.run(getFitness, { oldest: '2026-04-01', newest: '2026-04-08' });
     expect(r.daily.to).toBe('2026-04-08');
     expect(r.daily.ctl).toEqual([49, null, 49, 50, 50, 51, null, null]);
     expect(r.projected_from).toBe('2026-04-07');
@@ -131,9 +130,13 @@ describe('get_fitness', () => {
   });
 
   it('a past newest: current and changes are as of newest, no projection', async () => {
-    client.listWellness.mockResolvedValue(wellness(PAST));
-    const r = await run(getFitness, { oldest: '2026-04-01', newest: '2026-04-04' });
-    expect(client.listWellness).toHaveBeenCalledWith(ATHLETE_ID, { oldest: '2026-03-04', newest: '2026-04-04', fields: FIELDS }, signal);
+    t.client.listWellness.mockResolvedValue(wellness(PAST));
+    const r = await t.run(getFitness, { oldest: '2026-04-01', newest: '2026-04-04' });
+    expect(t.client.listWellness).toHaveBeenCalledWith(
+      ATHLETE_ID,
+      { oldest: '2026-03-04', newest: '2026-04-04', fields: FIELDS },
+      t.signal,
+    );
     expect(r.current).toEqual({ date: '2026-04-04', ctl: 50, atl: 52, form: -2, zone: 'grey zone' });
     expect(r).not.toHaveProperty('change_7d'); // 2026-03-28 has no record
     expect(r.daily.to).toBe('2026-04-04');
@@ -144,25 +147,25 @@ describe('get_fitness', () => {
   it('input rejects bad dates; range errors are InputErrors before the fetch', async () => {
     expect(getFitness.input.safeParse({ oldest: '2026-02-30' }).success).toBe(false);
     expect(getFitness.input.safeParse({ newest: '2026-2-3' }).success).toBe(false);
-    await expect(getFitness.handler({ oldest: '2026-04-06', newest: '2026-04-01' }, ctx)).rejects.toBeInstanceOf(InputError);
-    await expect(getFitness.handler({ oldest: '2025-01-01', newest: '2026-04-06' }, ctx)).rejects.toThrow(/maximum is 400/);
-    expect(client.listWellness).not.toHaveBeenCalled();
+    await expect(getFitness.handler({ oldest: '2026-04-06', newest: '2026-04-01' }, t.ctx)).rejects.toBeInstanceOf(InputError);
+    await expect(getFitness.handler({ oldest: '2025-01-01', newest: '2026-04-06' }, t.ctx)).rejects.toThrow(/maximum is 400/);
+    expect(t.client.listWellness).not.toHaveBeenCalled();
   });
 
   // With only `oldest`, the range runs to today, so the 400-day cap applies to what would be
   // fetched (the series also runs on 28 days into the projection): six years are refused unfetched.
   it('an old `oldest` alone cannot bypass the 400-day limit', async () => {
-    await expect(getFitness.handler({ oldest: '2020-01-01' }, ctx)).rejects.toThrow(InputError);
-    await expect(getFitness.handler({ oldest: '2020-01-01' }, ctx)).rejects.toThrow(
+    await expect(getFitness.handler({ oldest: '2020-01-01' }, t.ctx)).rejects.toThrow(InputError);
+    await expect(getFitness.handler({ oldest: '2020-01-01' }, t.ctx)).rejects.toThrow(
       /2020-01-01\.\.2026-04-06 is \d+ days; the maximum is 400/,
     );
-    expect(client.listWellness).not.toHaveBeenCalled();
+    expect(t.client.listWellness).not.toHaveBeenCalled();
   });
 });
 
 describe('get_fitness in coach mode', () => {
   it('reads the athlete the call is about, not the default', async () => {
-    await run(getFitness, {}, makeContext(client, signal, [ATHLETE_ID, 'i99'], 'i99'));
-    expect(client.listWellness.mock.calls.map((c) => c[0])).toEqual(['i99']);
+    await t.run(getFitness, {}, t.asAthlete('i99'));
+    expect(t.client.listWellness.mock.calls.map((c) => c[0])).toEqual(['i99']);
   });
 });

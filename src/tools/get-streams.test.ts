@@ -1,19 +1,14 @@
 /** get_streams as a pure handler over a mocked client: streams to a table, the summary, thresholds, refusals. */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { activities, fresh, type MockClient, runTool, STUB } from '../../test/support/tool-kit.js';
+import { activities, STUB, toolTest } from '../../test/support/tool-kit.js';
 import { InputError } from '../domain/errors.js';
 import { IntervalsError } from '../intervals/errors.js';
 import { ActivityStreamSchema } from '../intervals/schemas.js';
 import getStreams, { column } from './get-streams.js';
 import { stravaActivityMessage } from './support/strava.js';
-import type { ToolContext } from './support/tool.js';
 
-let client: MockClient;
-let ctx: ToolContext;
-beforeEach(() => {
-  ({ client, ctx } = fresh());
-});
+const t = toolTest();
 
 const N = 600; // ten minutes at 1 s
 const series = (v: (i: number) => number | null) => Array.from({ length: N }, (_, i) => v(i));
@@ -34,8 +29,8 @@ const RUN = { id: 'i600', start_date_local: '2026-04-05T07:00:00', type: 'Run', 
 
 describe('get_streams', () => {
   it('a ride: fetches what the summary needs plus what was asked, buckets to the point budget, whole units per column', async () => {
-    client.getActivity.mockResolvedValue(activities([RIDE])[0]!);
-    client.getStreams.mockResolvedValue(
+    t.client.getActivity.mockResolvedValue(activities([RIDE])[0]!);
+    t.client.getStreams.mockResolvedValue(
       streams({
         time: series((i) => i),
         watts: series(() => 200),
@@ -45,8 +40,8 @@ describe('get_streams', () => {
         altitude: series(() => 12.6),
       }),
     );
-    const r = await runTool(getStreams, { activity_id: 'i500', points: 60 }, ctx);
-    expect(client.getStreams.mock.calls[0]!.slice(0, 2)).toEqual([
+    const r = await t.run(getStreams, { activity_id: 'i500', points: 60 });
+    expect(t.client.getStreams.mock.calls[0]!.slice(0, 2)).toEqual([
       'i500',
       ['time', 'watts', 'heartrate', 'velocity_smooth', 'cadence', 'altitude'],
     ]);
@@ -69,13 +64,13 @@ describe('get_streams', () => {
     expect((r.summary as Record<string, string>).thresholds).toMatch(
       /^FTP 250 W, power zones ≤55\/75\/90\/105\/120\/150% FTP; HR zones ≤137\/153\/160\/169\/173\/178\/185 bpm \(from the activity\)$/,
     );
-    expect(client.getAthlete).not.toHaveBeenCalled();
+    expect(t.client.getAthlete).not.toHaveBeenCalled();
   });
 
   it("a run without zones of its own uses the athlete's Run settings, and shows speed as pace in s/km", async () => {
-    client.getActivity.mockResolvedValue(activities([RUN])[0]!);
-    client.getStreams.mockResolvedValue(streams({ time: series((i) => i), velocity_smooth: series(() => 3.3333) }));
-    const r = await runTool(getStreams, { activity_id: 'i600', types: ['velocity_smooth'], points: 10 }, ctx);
+    t.client.getActivity.mockResolvedValue(activities([RUN])[0]!);
+    t.client.getStreams.mockResolvedValue(streams({ time: series((i) => i), velocity_smooth: series(() => 3.3333) }));
+    const r = await t.run(getStreams, { activity_id: 'i600', types: ['velocity_smooth'], points: 10 });
     expect((r.series as { columns: string[]; rows: number[][] }).columns).toEqual(['time_s', 'pace_s_km']);
     expect((r.series as { rows: number[][] }).rows[0]).toEqual([0, 300]);
     // 3.3333 m/s is 90 % of the 3.7037 m/s threshold: zone 3 of ≤77.5/87.7/94.3…
@@ -84,32 +79,32 @@ describe('get_streams', () => {
   });
 
   it('says which asked-for streams were not recorded, and when nothing was', async () => {
-    client.getActivity.mockResolvedValue(activities([RUN])[0]!);
-    client.getStreams.mockResolvedValue(streams({ time: series((i) => i), heartrate: series(() => 150) }));
-    const r = await runTool(getStreams, { activity_id: 'i600', types: ['heartrate', 'watts', 'temp'] }, ctx);
+    t.client.getActivity.mockResolvedValue(activities([RUN])[0]!);
+    t.client.getStreams.mockResolvedValue(streams({ time: series((i) => i), heartrate: series(() => 150) }));
+    const r = await t.run(getStreams, { activity_id: 'i600', types: ['heartrate', 'watts', 'temp'] });
     expect(r.note).toBe('Not recorded: watts, temp.');
-    client.getStreams.mockResolvedValue([]);
-    const none = await runTool(getStreams, { activity_id: 'i600' }, ctx);
+    t.client.getStreams.mockResolvedValue([]);
+    const none = await t.run(getStreams, { activity_id: 'i600' });
     expect(none).toMatchObject({ points: 0, note: 'No streams recorded for this activity.' });
   });
 
   it('a Strava-synced activity is refused with the one Strava message, whichever call finds out', async () => {
-    client.getActivity.mockResolvedValue(activities([STUB])[0]!);
-    await expect(runTool(getStreams, { activity_id: '123456789' }, ctx)).rejects.toMatchObject({
+    t.client.getActivity.mockResolvedValue(activities([STUB])[0]!);
+    await expect(t.run(getStreams, { activity_id: '123456789' })).rejects.toMatchObject({
       kind: 'strava',
       message: stravaActivityMessage('123456789'),
     });
-    client.getActivity.mockResolvedValue(activities([RUN])[0]!);
-    client.getStreams.mockRejectedValue(new IntervalsError('strava', 'Cannot read Strava activities via the API', 422));
-    await expect(runTool(getStreams, { activity_id: 'i600' }, ctx)).rejects.toMatchObject({
+    t.client.getActivity.mockResolvedValue(activities([RUN])[0]!);
+    t.client.getStreams.mockRejectedValue(new IntervalsError('strava', 'Cannot read Strava activities via the API', 422));
+    await expect(t.run(getStreams, { activity_id: 'i600' })).rejects.toMatchObject({
       kind: 'strava',
       message: stravaActivityMessage('i600'),
     });
   });
 
   it("refuses another athlete's activity", async () => {
-    client.getActivity.mockResolvedValue(activities([{ ...RUN, icu_athlete_id: 'i7' }])[0]!);
-    const err = await runTool(getStreams, { activity_id: 'i600' }, ctx).catch((e: unknown) => e);
+    t.client.getActivity.mockResolvedValue(activities([{ ...RUN, icu_athlete_id: 'i7' }])[0]!);
+    const err = await t.run(getStreams, { activity_id: 'i600' }).catch((e: unknown) => e);
     expect(err).toBeInstanceOf(InputError);
     expect((err as Error).message).toBe('Activity i600 belongs to athlete i7, who is not one of the configured athletes.');
   });

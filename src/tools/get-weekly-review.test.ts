@@ -1,28 +1,10 @@
 /** get_weekly_review as a pure handler over a mocked client: weeks, per-sport totals, compliance, projection. */
-import { beforeEach, describe, expect, it } from 'vitest';
-import {
-  ATHLETE_ID,
-  activities,
-  events,
-  fresh,
-  type MockClient,
-  RIDE,
-  RUN,
-  rowsOf,
-  runTool,
-  STUB,
-  TODAY,
-  wellness,
-} from '../../test/support/tool-kit.js';
+import { describe, expect, it } from 'vitest';
+import { ATHLETE_ID, activities, events, RIDE, RUN, rowsOf, STUB, TODAY, toolTest, wellness } from '../../test/support/tool-kit.js';
 import getWeeklyReview, { PROJECTION_MODEL } from './get-weekly-review.js';
 import { stravaSkippedNote } from './support/strava.js';
-import type { ToolContext } from './support/tool.js';
 
-let client: MockClient;
-let ctx: ToolContext;
-beforeEach(() => {
-  ({ client, ctx } = fresh());
-});
+const t = toolTest();
 
 // TODAY (2026-04-06) is a Monday: two weeks back to the one holding today are 03-30..04-12.
 const PLAN = [
@@ -40,9 +22,9 @@ const PLAN = [
 ];
 
 function upstream() {
-  client.listActivities.mockResolvedValue(activities([RUN, STUB, RIDE]));
-  client.listEvents.mockResolvedValue(events(PLAN));
-  client.listWellness.mockResolvedValue(
+  t.client.listActivities.mockResolvedValue(activities([RUN, STUB, RIDE]));
+  t.client.listEvents.mockResolvedValue(events(PLAN));
+  t.client.listWellness.mockResolvedValue(
     wellness([
       { id: '2026-04-05', ctl: 50.04, atl: 60.5 },
       { id: TODAY, ctl: 49.6, atl: 57.14 },
@@ -53,11 +35,14 @@ function upstream() {
 describe('get_weekly_review', () => {
   it('reads the span once per source, with fitness at each week end (today for the current week)', async () => {
     upstream();
-    const r = await runTool(getWeeklyReview, { weeks: 2 }, ctx);
+    const r = await t.run(getWeeklyReview, { weeks: 2 });
     expect(r.range).toBe('2026-03-30..2026-04-12');
-    expect(client.listActivities.mock.calls[0]!.slice(0, 2)).toEqual([ATHLETE_ID, { oldest: '2026-03-30', newest: '2026-04-12T23:59:59' }]);
-    expect(client.listEvents.mock.calls[0]![1]).toEqual({ oldest: '2026-03-30', newest: '2026-04-12', category: ['WORKOUT'] });
-    expect(client.listWellness.mock.calls[0]![1]).toEqual({ oldest: '2026-04-05', newest: TODAY, fields: ['id', 'ctl', 'atl'] });
+    expect(t.client.listActivities.mock.calls[0]!.slice(0, 2)).toEqual([
+      ATHLETE_ID,
+      { oldest: '2026-03-30', newest: '2026-04-12T23:59:59' },
+    ]);
+    expect(t.client.listEvents.mock.calls[0]![1]).toEqual({ oldest: '2026-03-30', newest: '2026-04-12', category: ['WORKOUT'] });
+    expect(t.client.listWellness.mock.calls[0]![1]).toEqual({ oldest: '2026-04-05', newest: TODAY, fields: ['id', 'ctl', 'atl'] });
     expect(rowsOf(r.weeks as never)).toEqual([
       { week: '2026-03-30', at: '2026-04-05', time: '1:50', load: 115, ctl: 50, atl: 60.5, form: -10.5, zone: expect.any(String) },
       { week: '2026-04-06', at: TODAY, time: expect.anything(), load: 0, ctl: 49.6, atl: 57.1, form: -7.5, zone: expect.any(String) },
@@ -66,7 +51,7 @@ describe('get_weekly_review', () => {
 
   it('totals per week and sport, and counts Strava stubs out with the one Strava note', async () => {
     upstream();
-    const r = await runTool(getWeeklyReview, { weeks: 2 }, ctx);
+    const r = await t.run(getWeeklyReview, { weeks: 2 });
     expect(rowsOf(r.sports as never).map((x) => [x.week, x.n, x.time, x.km, x.load])).toEqual([
       ['2026-03-30', 1, '1:00', 30, 70],
       ['2026-03-30', 1, '0:50', 10, 45],
@@ -76,7 +61,7 @@ describe('get_weekly_review', () => {
 
   it('planned versus done: paired or same-day same-sport matches, missed before today, upcoming after, extras apart', async () => {
     upstream();
-    const r = await runTool(getWeeklyReview, { weeks: 2 }, ctx);
+    const r = await t.run(getWeeklyReview, { weeks: 2 });
     expect(rowsOf(r.plan as never).map((x) => [x.date, x.name, x.status])).toEqual([
       ['2026-04-02', 'Zwift', 'extra'],
       ['2026-04-03', 'Intervals', 'missed'],
@@ -100,8 +85,8 @@ describe('get_weekly_review', () => {
 
   it('project_to adds the projection from today over the planned load, and asks for races too', async () => {
     upstream();
-    const r = await runTool(getWeeklyReview, { weeks: 2, project_to: '2026-04-20' }, ctx);
-    expect(client.listEvents.mock.calls[0]![1]).toEqual({
+    const r = await t.run(getWeeklyReview, { weeks: 2, project_to: '2026-04-20' });
+    expect(t.client.listEvents.mock.calls[0]![1]).toEqual({
       oldest: '2026-03-30',
       newest: '2026-04-20',
       category: ['WORKOUT', 'RACE_A', 'RACE_B', 'RACE_C'],
@@ -115,19 +100,17 @@ describe('get_weekly_review', () => {
 
   it("without today's fitness there is no projection, and the note says why", async () => {
     upstream();
-    client.listWellness.mockResolvedValue([]);
-    const r = await runTool(getWeeklyReview, { weeks: 1, project_to: '2026-04-20' }, ctx);
+    t.client.listWellness.mockResolvedValue([]);
+    const r = await t.run(getWeeklyReview, { weeks: 1, project_to: '2026-04-20' });
     expect(r).not.toHaveProperty('projection');
     expect(r.note).toBe(`No fitness values for today (${TODAY}): no projection.`);
   });
 
   it('refuses an end more than a year ahead and a projection date not after today, before fetching', async () => {
-    await expect(runTool(getWeeklyReview, { end: '2027-06-01' }, ctx)).rejects.toThrow(
-      /more than a year ahead; give a date up to 2027-04-07/,
-    );
-    await expect(runTool(getWeeklyReview, { project_to: TODAY }, ctx)).rejects.toThrow(
+    await expect(t.run(getWeeklyReview, { end: '2027-06-01' })).rejects.toThrow(/more than a year ahead; give a date up to 2027-04-07/);
+    await expect(t.run(getWeeklyReview, { project_to: TODAY })).rejects.toThrow(
       `project_to must be after today (${TODAY}) and at most a year ahead.`,
     );
-    expect(client.listActivities).not.toHaveBeenCalled();
+    expect(t.client.listActivities).not.toHaveBeenCalled();
   });
 });

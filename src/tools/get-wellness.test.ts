@@ -1,19 +1,10 @@
 /** get_wellness as a pure handler: a mocked IntervalsClient (no HTTP), a real context with a fixed clock. */
-import { beforeEach, describe, expect, it } from 'vitest';
-import type * as z from 'zod';
-import { ATHLETE_ID, fresh, type MockClient, makeContext, rowsOf, runTool, TODAY, wellness } from '../../test/support/tool-kit.js';
+import { describe, expect, it } from 'vitest';
+import { ATHLETE_ID, rowsOf, TODAY, toolTest, wellness } from '../../test/support/tool-kit.js';
 import { InputError } from '../domain/errors.js';
 import getWellness from './get-wellness.js';
-import type { ToolContext, ToolDefinition } from './support/tool.js';
 
-let client: MockClient;
-let signal: AbortSignal;
-let ctx: ToolContext;
-beforeEach(() => {
-  ({ client, signal, ctx } = fresh());
-});
-const run = <I extends z.ZodObject, O extends z.ZodObject>(tool: ToolDefinition<I, O>, args: z.input<I>, c: ToolContext = ctx) =>
-  runTool(tool, args, c);
+const t = toolTest();
 
 describe('get_wellness', () => {
   const DAYS = [
@@ -46,8 +37,8 @@ describe('get_wellness', () => {
   ];
 
   it('asks for the last 7 days by default', async () => {
-    const r = await run(getWellness, {});
-    expect(client.listWellness).toHaveBeenCalledWith(ATHLETE_ID, { oldest: '2026-03-31', newest: '2026-04-06' }, signal);
+    const r = await t.run(getWellness, {});
+    expect(t.client.listWellness).toHaveBeenCalledWith(ATHLETE_ID, { oldest: '2026-03-31', newest: '2026-04-06' }, t.signal);
     expect(r).toStrictEqual({
       range: '2026-03-31..2026-04-06',
       days: { columns: [], rows: [] },
@@ -56,8 +47,8 @@ describe('get_wellness', () => {
   });
 
   it('labels the subjective scales, drops fitness-only days into missing, omits empty columns', async () => {
-    client.listWellness.mockResolvedValue(wellness(DAYS));
-    const r = await run(getWellness, {});
+    t.client.listWellness.mockResolvedValue(wellness(DAYS));
+    const r = await t.run(getWellness, {});
     expect(r.days.columns).toEqual([
       'date',
       'weight_kg',
@@ -122,20 +113,20 @@ describe('get_wellness', () => {
 
   it('lists no missing days when every day has data', async () => {
     const all = ['2026-04-04', '2026-04-05', '2026-04-06'].map((id) => ({ id, restingHR: 47 }));
-    client.listWellness.mockResolvedValue(wellness(all));
-    const r = await run(getWellness, { oldest: '2026-04-04' });
-    expect(client.listWellness).toHaveBeenCalledWith(ATHLETE_ID, { oldest: '2026-04-04', newest: '2026-04-06' }, signal);
+    t.client.listWellness.mockResolvedValue(wellness(all));
+    const r = await t.run(getWellness, { oldest: '2026-04-04' });
+    expect(t.client.listWellness).toHaveBeenCalledWith(ATHLETE_ID, { oldest: '2026-04-04', newest: '2026-04-06' }, t.signal);
     expect(r).not.toHaveProperty('missing');
     expect(r.days.rows).toHaveLength(3);
   });
 
   it('does not count future days as missing', async () => {
-    const r = await run(getWellness, { oldest: '2026-04-05', newest: '2026-04-09' });
+    const r = await t.run(getWellness, { oldest: '2026-04-05', newest: '2026-04-09' });
     expect(r.missing).toEqual(['2026-04-05', '2026-04-06']);
   });
 
   it('a range wholly in the future has nothing missing', async () => {
-    const r = await run(getWellness, { oldest: '2026-04-07', newest: '2026-04-09' });
+    const r = await t.run(getWellness, { oldest: '2026-04-07', newest: '2026-04-09' });
     expect(r).not.toHaveProperty('missing');
   });
 
@@ -146,8 +137,8 @@ describe('get_wellness', () => {
     [3600, '1:00'],
     [2700, '0:45'],
   ])('sleep %d s is h:mm (%s)', async (sleepSecs, expected) => {
-    client.listWellness.mockResolvedValue(wellness([{ id: TODAY, sleepSecs }]));
-    const r = await run(getWellness, { oldest: TODAY, newest: TODAY });
+    t.client.listWellness.mockResolvedValue(wellness([{ id: TODAY, sleepSecs }]));
+    const r = await t.run(getWellness, { oldest: TODAY, newest: TODAY });
     expect(rowsOf(r.days)[0]!.sleep).toBe(expected);
   });
 
@@ -161,24 +152,24 @@ describe('get_wellness', () => {
     ['injury', 4, '4 injured'],
     ['fatigue', 7, '7'],
   ])('%s %d → %s', async (field, value, label) => {
-    client.listWellness.mockResolvedValue(wellness([{ id: TODAY, [field]: value }]));
-    const r = await run(getWellness, { oldest: TODAY, newest: TODAY });
+    t.client.listWellness.mockResolvedValue(wellness([{ id: TODAY, [field]: value }]));
+    const r = await t.run(getWellness, { oldest: TODAY, newest: TODAY });
     expect(r.days.rows[0]![1]).toBe(label);
   });
 
   it('input rejects bad dates; range errors are InputErrors before the fetch', async () => {
     expect(getWellness.input.safeParse({ oldest: '2026-02-30' }).success).toBe(false);
     expect(getWellness.input.safeParse({ newest: '2026-2-3' }).success).toBe(false);
-    await expect(getWellness.handler({ oldest: '2026-04-06', newest: '2026-04-05' }, ctx)).rejects.toBeInstanceOf(InputError);
-    await expect(getWellness.handler({ oldest: '2025-01-01', newest: '2026-04-06' }, ctx)).rejects.toThrow(/maximum is 366/);
-    expect(client.listWellness).not.toHaveBeenCalled();
+    await expect(getWellness.handler({ oldest: '2026-04-06', newest: '2026-04-05' }, t.ctx)).rejects.toBeInstanceOf(InputError);
+    await expect(getWellness.handler({ oldest: '2025-01-01', newest: '2026-04-06' }, t.ctx)).rejects.toThrow(/maximum is 366/);
+    expect(t.client.listWellness).not.toHaveBeenCalled();
   });
 });
 
 describe('get_wellness in coach mode', () => {
   it('reads the athlete the call is about, not the default', async () => {
-    await run(getWellness, {}, makeContext(client, signal, [ATHLETE_ID, 'i99'], 'i99'));
-    expect(client.listWellness.mock.calls.map((c) => c[0])).toEqual(['i99']);
-    expect(client.getAthlete).toHaveBeenCalledWith('i99');
+    await t.run(getWellness, {}, t.asAthlete('i99'));
+    expect(t.client.listWellness.mock.calls.map((c) => c[0])).toEqual(['i99']);
+    expect(t.client.getAthlete).toHaveBeenCalledWith('i99');
   });
 });

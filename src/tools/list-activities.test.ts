@@ -1,48 +1,27 @@
 /** list_activities as a pure handler: a mocked IntervalsClient (no HTTP), a real context with a fixed clock. */
-import { beforeEach, describe, expect, it } from 'vitest';
-import type * as z from 'zod';
-import {
-  ATHLETE_ID,
-  activities,
-  fresh,
-  type MockClient,
-  makeContext,
-  RIDE,
-  RUN,
-  rowsOf,
-  runTool,
-  STUB,
-  SWIM,
-} from '../../test/support/tool-kit.js';
+import { describe, expect, it } from 'vitest';
+import { ATHLETE_ID, activities, RIDE, RUN, rowsOf, STUB, SWIM, toolTest } from '../../test/support/tool-kit.js';
 import { InputError } from '../domain/errors.js';
 import listActivities from './list-activities.js';
 import { STRAVA_NOTE } from './support/strava.js';
-import type { ToolContext, ToolDefinition } from './support/tool.js';
 
-let client: MockClient;
-let signal: AbortSignal;
-let ctx: ToolContext;
-beforeEach(() => {
-  ({ client, signal, ctx } = fresh());
-});
-const run = <I extends z.ZodObject, O extends z.ZodObject>(tool: ToolDefinition<I, O>, args: z.input<I>, c: ToolContext = ctx) =>
-  runTool(tool, args, c);
+const t = toolTest();
 
 describe('list_activities', () => {
   it('asks for the last 90 days to the end of today and limit + 1 rows', async () => {
-    await run(listActivities, {});
-    expect(client.listActivities).toHaveBeenCalledTimes(1);
-    expect(client.listActivities).toHaveBeenCalledWith(
+    await t.run(listActivities, {});
+    expect(t.client.listActivities).toHaveBeenCalledTimes(1);
+    expect(t.client.listActivities).toHaveBeenCalledWith(
       ATHLETE_ID,
       { oldest: '2026-01-07', newest: '2026-04-06T23:59:59', limit: 21 },
-      signal,
+      t.signal,
     );
   });
 
   it('an explicit range fetches the whole range (for its totals) and shows limit rows', async () => {
-    client.listActivities.mockResolvedValue(activities([RUN, SWIM, RIDE]));
-    const r = await run(listActivities, { oldest: '2026-03-01', newest: '2026-03-31', limit: 2 });
-    expect(client.listActivities).toHaveBeenCalledWith(ATHLETE_ID, { oldest: '2026-03-01', newest: '2026-03-31T23:59:59' }, signal);
+    t.client.listActivities.mockResolvedValue(activities([RUN, SWIM, RIDE]));
+    const r = await t.run(listActivities, { oldest: '2026-03-01', newest: '2026-03-31', limit: 2 });
+    expect(t.client.listActivities).toHaveBeenCalledWith(ATHLETE_ID, { oldest: '2026-03-01', newest: '2026-03-31T23:59:59' }, t.signal);
     expect(r.range).toBe('2026-03-01..2026-03-31');
     expect(r.activities.rows).toHaveLength(2);
     expect(typeof r.next).toBe('string');
@@ -56,17 +35,17 @@ describe('list_activities', () => {
       id: `i${2000 + i}`,
       start_date_local: `2026-03-${String(1 + (i % 28)).padStart(2, '0')}T0${i % 10}:00:00`,
     }));
-    client.listActivities.mockResolvedValue(activities(many));
-    expect((await run(listActivities, { oldest: '2026-03-01' })).activities.rows).toHaveLength(50);
-    client.listActivities.mockResolvedValue(activities(many.slice(0, 21)));
-    const recent = await run(listActivities, {});
+    t.client.listActivities.mockResolvedValue(activities(many));
+    expect((await t.run(listActivities, { oldest: '2026-03-01' })).activities.rows).toHaveLength(50);
+    t.client.listActivities.mockResolvedValue(activities(many.slice(0, 21)));
+    const recent = await t.run(listActivities, {});
     expect(recent.activities.rows).toHaveLength(20);
     expect(recent).not.toHaveProperty('totals');
   });
 
   it('returns a compact table: units in the names, run pace per km, swim pace per 100 m, empty columns dropped', async () => {
-    client.listActivities.mockResolvedValue(activities([RUN, SWIM, RIDE]));
-    const r = await run(listActivities, {});
+    t.client.listActivities.mockResolvedValue(activities([RUN, SWIM, RIDE]));
+    const r = await t.run(listActivities, {});
     expect(r.range).toBe('2026-01-07..2026-04-06');
     expect(r).not.toHaveProperty('next');
     expect(r).not.toHaveProperty('note');
@@ -135,8 +114,8 @@ describe('list_activities', () => {
   });
 
   it('flags Strava stubs and adds the note', async () => {
-    client.listActivities.mockResolvedValue(activities([RUN, STUB]));
-    const r = await run(listActivities, {});
+    t.client.listActivities.mockResolvedValue(activities([RUN, STUB]));
+    const r = await t.run(listActivities, {});
     expect(r.note).toBe(STRAVA_NOTE);
     const rows = rowsOf(r.activities);
     expect(rows[1]).toStrictEqual({
@@ -157,32 +136,32 @@ describe('list_activities', () => {
   });
 
   it('returns a next cursor when upstream has more than the limit, and shows only limit rows', async () => {
-    client.listActivities.mockResolvedValue(activities([RUN, SWIM, RIDE]));
-    const r = await run(listActivities, { limit: 2 });
-    expect(client.listActivities.mock.calls[0]![1]).toEqual({ oldest: '2026-01-07', newest: '2026-04-06T23:59:59', limit: 3 });
+    t.client.listActivities.mockResolvedValue(activities([RUN, SWIM, RIDE]));
+    const r = await t.run(listActivities, { limit: 2 });
+    expect(t.client.listActivities.mock.calls[0]![1]).toEqual({ oldest: '2026-01-07', newest: '2026-04-06T23:59:59', limit: 3 });
     expect(typeof r.next).toBe('string');
     expect(r.activities.rows.map((row) => row[0])).toEqual(['i1003', 'i1001']);
   });
 
   it('returns no cursor when exactly limit rows come back', async () => {
-    client.listActivities.mockResolvedValue(activities([RUN, SWIM]));
-    const r = await run(listActivities, { limit: 2 });
+    t.client.listActivities.mockResolvedValue(activities([RUN, SWIM]));
+    const r = await t.run(listActivities, { limit: 2 });
     expect(r).not.toHaveProperty('next');
     expect(r.activities.rows).toHaveLength(2);
   });
 
   it('a Strava stub cut off by the limit does not add the note', async () => {
-    client.listActivities.mockResolvedValue(activities([RUN, SWIM, STUB]));
-    const r = await run(listActivities, { limit: 2 });
+    t.client.listActivities.mockResolvedValue(activities([RUN, SWIM, STUB]));
+    const r = await t.run(listActivities, { limit: 2 });
     expect(typeof r.next).toBe('string');
     expect(r).not.toHaveProperty('note');
     expect(r.activities.columns).not.toContain('strava');
   });
 
   it('with a sport filter fetches the whole range (no upstream limit) and filters locally', async () => {
-    client.listActivities.mockResolvedValue(activities([RUN, STUB, SWIM, RIDE, { ...RIDE, id: 'i999', type: 'Ride' }]));
-    const r = await run(listActivities, { sport: 'ride', limit: 1 });
-    const params = client.listActivities.mock.calls[0]![1];
+    t.client.listActivities.mockResolvedValue(activities([RUN, STUB, SWIM, RIDE, { ...RIDE, id: 'i999', type: 'Ride' }]));
+    const r = await t.run(listActivities, { sport: 'ride', limit: 1 });
+    const params = t.client.listActivities.mock.calls[0]![1];
     expect(params).toStrictEqual({ oldest: '2026-01-07', newest: '2026-04-06T23:59:59' });
     expect(params).not.toHaveProperty('limit');
     expect(r.activities.rows.map((row) => row[0])).toEqual(['i1000']);
@@ -191,8 +170,8 @@ describe('list_activities', () => {
   });
 
   it('a sport filter that matches nothing returns an empty table', async () => {
-    client.listActivities.mockResolvedValue(activities([RUN, STUB]));
-    const r = await run(listActivities, { sport: 'Swim' });
+    t.client.listActivities.mockResolvedValue(activities([RUN, STUB]));
+    const r = await t.run(listActivities, { sport: 'Swim' });
     expect(r.activities).toEqual({ columns: [], rows: [] });
     expect(r).not.toHaveProperty('next');
   });
@@ -222,17 +201,17 @@ describe('list_activities', () => {
       [{ oldest: '2026-04-06', newest: '2026-04-01' }, /oldest \(2026-04-06\) is after newest \(2026-04-01\)/],
       [{ oldest: '2025-01-01', newest: '2026-04-06' }, /the maximum is 366/],
     ])('%j', async (args, message) => {
-      const p = listActivities.handler(listActivities.input.parse(args), ctx);
+      const p = listActivities.handler(listActivities.input.parse(args), t.ctx);
       await expect(p).rejects.toBeInstanceOf(InputError);
       await expect(p).rejects.toThrow(message);
-      expect(client.listActivities).not.toHaveBeenCalled();
+      expect(t.client.listActivities).not.toHaveBeenCalled();
     });
   });
 });
 
 describe('list_activities in coach mode', () => {
   it('reads the athlete the call is about, not the default', async () => {
-    await run(listActivities, {}, makeContext(client, signal, [ATHLETE_ID, 'i99'], 'i99'));
-    expect(client.listActivities.mock.calls[0]![0]).toBe('i99');
+    await t.run(listActivities, {}, t.asAthlete('i99'));
+    expect(t.client.listActivities.mock.calls[0]![0]).toBe('i99');
   });
 });

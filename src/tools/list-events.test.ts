@@ -1,19 +1,10 @@
 /** list_events as a pure handler: a mocked IntervalsClient (no HTTP), a real context with a fixed clock. */
-import { beforeEach, describe, expect, it } from 'vitest';
-import type * as z from 'zod';
-import { ATHLETE_ID, events, fresh, type MockClient, makeContext, rowsOf, runTool } from '../../test/support/tool-kit.js';
+import { describe, expect, it } from 'vitest';
+import { ATHLETE_ID, events, rowsOf, toolTest } from '../../test/support/tool-kit.js';
 import { InputError } from '../domain/errors.js';
 import listEvents from './list-events.js';
-import type { ToolContext, ToolDefinition } from './support/tool.js';
 
-let client: MockClient;
-let signal: AbortSignal;
-let ctx: ToolContext;
-beforeEach(() => {
-  ({ client, signal, ctx } = fresh());
-});
-const run = <I extends z.ZodObject, O extends z.ZodObject>(tool: ToolDefinition<I, O>, args: z.input<I>, c: ToolContext = ctx) =>
-  runTool(tool, args, c);
+const t = toolTest();
 
 describe('list_events', () => {
   const EVENTS = [
@@ -59,34 +50,34 @@ describe('list_events', () => {
   ];
 
   it('asks for today .. today + 6 in the athlete zone by default', async () => {
-    const r = await run(listEvents, {});
-    expect(client.listEvents).toHaveBeenCalledWith(ATHLETE_ID, { oldest: '2026-04-06', newest: '2026-04-12' }, signal);
+    const r = await t.run(listEvents, {});
+    expect(t.client.listEvents).toHaveBeenCalledWith(ATHLETE_ID, { oldest: '2026-04-06', newest: '2026-04-12' }, t.signal);
     expect(r).toStrictEqual({ range: '2026-04-06..2026-04-12', events: { columns: [], rows: [] } });
   });
 
   it('passes categories through', async () => {
-    await run(listEvents, { category: ['WORKOUT', 'NOTE'] });
-    expect(client.listEvents).toHaveBeenCalledWith(
+    await t.run(listEvents, { category: ['WORKOUT', 'NOTE'] });
+    expect(t.client.listEvents).toHaveBeenCalledWith(
       ATHLETE_ID,
       { oldest: '2026-04-06', newest: '2026-04-12', category: ['WORKOUT', 'NOTE'] },
-      signal,
+      t.signal,
     );
   });
 
   it('a past newest alone counts back a week', async () => {
-    const r = await run(listEvents, { newest: '2026-03-01' });
-    expect(client.listEvents).toHaveBeenCalledWith(ATHLETE_ID, { oldest: '2026-02-23', newest: '2026-03-01' }, signal);
+    const r = await t.run(listEvents, { newest: '2026-03-01' });
+    expect(t.client.listEvents).toHaveBeenCalledWith(ATHLETE_ID, { oldest: '2026-02-23', newest: '2026-03-01' }, t.signal);
     expect(r.range).toBe('2026-02-23..2026-03-01');
   });
 
   it('an oldest alone runs a week forward', async () => {
-    await run(listEvents, { oldest: '2026-05-01' });
-    expect(client.listEvents).toHaveBeenCalledWith(ATHLETE_ID, { oldest: '2026-05-01', newest: '2026-05-07' }, signal);
+    await t.run(listEvents, { oldest: '2026-05-01' });
+    expect(t.client.listEvents).toHaveBeenCalledWith(ATHLETE_ID, { oldest: '2026-05-01', newest: '2026-05-07' }, t.signal);
   });
 
   it('sorts by date then id, flags unparsed WORKOUT text, drops empty columns', async () => {
-    client.listEvents.mockResolvedValue(events(EVENTS));
-    const r = await run(listEvents, {});
+    t.client.listEvents.mockResolvedValue(events(EVENTS));
+    const r = await t.run(listEvents, {});
     expect(r.events.columns).toEqual(['id', 'date', 'cat', 'sport', 'name', 'dur', 'km', 'load', 'if_pct', 'text', 'unparsed']);
     expect(rowsOf(r.events)).toStrictEqual([
       {
@@ -158,8 +149,8 @@ describe('list_events', () => {
   });
 
   it('no unparsed column when every workout parsed', async () => {
-    client.listEvents.mockResolvedValue(events(EVENTS.filter((e) => e.id !== 11)));
-    const r = await run(listEvents, {});
+    t.client.listEvents.mockResolvedValue(events(EVENTS.filter((e) => e.id !== 11)));
+    const r = await t.run(listEvents, {});
     expect(r.events.columns).not.toContain('unparsed');
   });
 
@@ -180,9 +171,9 @@ describe('list_events', () => {
   });
 
   it('range errors are InputErrors before the fetch', async () => {
-    await expect(listEvents.handler({ oldest: '2026-05-01', newest: '2026-04-01' }, ctx)).rejects.toBeInstanceOf(InputError);
-    await expect(listEvents.handler({ oldest: '2026-01-01', newest: '2027-02-05' }, ctx)).rejects.toThrow(/maximum is 400/);
-    expect(client.listEvents).not.toHaveBeenCalled();
+    await expect(listEvents.handler({ oldest: '2026-05-01', newest: '2026-04-01' }, t.ctx)).rejects.toBeInstanceOf(InputError);
+    await expect(listEvents.handler({ oldest: '2026-01-01', newest: '2027-02-05' }, t.ctx)).rejects.toThrow(/maximum is 400/);
+    expect(t.client.listEvents).not.toHaveBeenCalled();
   });
 });
 
@@ -206,14 +197,14 @@ describe('list_events pagination', () => {
       end_date_local: '2026-04-20T00:00:00',
       name: 'Holiday',
     };
-    client.listEvents.mockImplementation(async (_athlete, q) =>
+    t.client.listEvents.mockImplementation(async (_athlete, q) =>
       events([early, ...all.filter((e) => e.start_date_local.slice(0, 10) >= q.oldest && e.start_date_local.slice(0, 10) <= q.newest)]),
     );
     const seen: unknown[] = [];
     let next: string | undefined;
     let pages = 0;
     do {
-      const r = await run(listEvents, next ? { cursor: next } : { oldest: '2026-04-10', newest: '2026-04-12' });
+      const r = await t.run(listEvents, next ? { cursor: next } : { oldest: '2026-04-10', newest: '2026-04-12' });
       seen.push(...r.events.rows.map((row) => row[0]));
       next = r.next;
       pages++;
@@ -224,20 +215,20 @@ describe('list_events pagination', () => {
 
   it('refuses a cursor from another tool before any upstream call', async () => {
     const wellnessCursor = 'get_wellness:o=2026-04-01;n=2026-04-30';
-    await expect(run(listEvents, { cursor: wellnessCursor })).rejects.toThrow(/cursor/);
-    expect(client.listEvents).not.toHaveBeenCalled();
+    await expect(t.run(listEvents, { cursor: wellnessCursor })).rejects.toThrow(/cursor/);
+    expect(t.client.listEvents).not.toHaveBeenCalled();
   });
 });
 
 describe('list_events upstream', () => {
   it('reads the athlete the call is about, not the default (coach mode)', async () => {
-    await run(listEvents, {}, makeContext(client, signal, [ATHLETE_ID, 'i99'], 'i99'));
-    expect(client.listEvents.mock.calls[0]![0]).toBe('i99');
+    await t.run(listEvents, {}, t.asAthlete('i99'));
+    expect(t.client.listEvents.mock.calls[0]![0]).toBe('i99');
   });
 
   it('propagates client errors unchanged', async () => {
     const err = new Error('boom');
-    client.listEvents.mockRejectedValue(err);
-    await expect(listEvents.handler({}, ctx)).rejects.toBe(err);
+    t.client.listEvents.mockRejectedValue(err);
+    await expect(listEvents.handler({}, t.ctx)).rejects.toBe(err);
   });
 });

@@ -1,17 +1,12 @@
 /** search_activities as a pure handler over a mocked client. */
-import { beforeEach, describe, expect, it } from 'vitest';
+import { describe, expect, it } from 'vitest';
 import * as z from 'zod';
-import { ATHLETE_ID, fresh, type MockClient, rowsOf, runTool } from '../../test/support/tool-kit.js';
+import { ATHLETE_ID, rowsOf, toolTest } from '../../test/support/tool-kit.js';
 import { ActivitySearchResultSchema } from '../intervals/schemas.js';
 import searchActivities from './search-activities.js';
 import type { Table } from './support/table.js';
-import type { ToolContext } from './support/tool.js';
 
-let client: MockClient;
-let ctx: ToolContext;
-beforeEach(() => {
-  ({ client, ctx } = fresh());
-});
+const t = toolTest();
 
 const found = (n: number) =>
   z.array(ActivitySearchResultSchema).parse(
@@ -28,17 +23,17 @@ const found = (n: number) =>
 
 describe('search_activities', () => {
   it('asks for one more than the limit and flags more results without showing them', async () => {
-    client.searchActivities.mockResolvedValue(found(3));
-    const r = await runTool(searchActivities, { query: '#hills', limit: 2 }, ctx);
-    expect(client.searchActivities.mock.calls[0]!.slice(0, 2)).toEqual([ATHLETE_ID, { q: '#hills', limit: 3 }]);
+    t.client.searchActivities.mockResolvedValue(found(3));
+    const r = await t.run(searchActivities, { query: '#hills', limit: 2 });
+    expect(t.client.searchActivities.mock.calls[0]!.slice(0, 2)).toEqual([ATHLETE_ID, { q: '#hills', limit: 3 }]);
     expect((r.activities as Table).rows).toHaveLength(2);
     expect(r.more).toBe(true);
   });
 
   it('a table with local start, h:mm:ss and km; no `more` when everything fits', async () => {
-    client.searchActivities.mockResolvedValue(found(1));
-    const r = await runTool(searchActivities, { query: 'hill' }, ctx);
-    expect(client.searchActivities.mock.calls[0]![1]).toEqual({ q: 'hill', limit: 21 });
+    t.client.searchActivities.mockResolvedValue(found(1));
+    const r = await t.run(searchActivities, { query: 'hill' });
+    expect(t.client.searchActivities.mock.calls[0]![1]).toEqual({ q: 'hill', limit: 21 });
     expect(rowsOf(r.activities as Table)).toEqual([
       { id: '1000', start: '2026-03-10 07:00', sport: 'Run', name: 'Hill repeats 0', moving: '45:05', km: 8.42, tags: 'hills, race-prep' },
     ]);

@@ -1,16 +1,11 @@
 /** update_thresholds as a pure handler over a mocked client: pace parsing, checks, dry run, the write. */
-import { beforeEach, describe, expect, it } from 'vitest';
-import { ATHLETE_ID, fresh, type MockClient, PROFILE, runTool } from '../../test/support/tool-kit.js';
+import { describe, expect, it } from 'vitest';
+import { ATHLETE_ID, PROFILE, toolTest } from '../../test/support/tool-kit.js';
 import { InputError } from '../domain/errors.js';
 import { SportSettingsSchema } from '../intervals/schemas.js';
-import type { ToolContext } from './support/tool.js';
 import updateThresholds, { parsePace } from './update-thresholds.js';
 
-let client: MockClient;
-let ctx: ToolContext;
-beforeEach(() => {
-  ({ client, ctx } = fresh());
-});
+const t = toolTest();
 
 describe('parsePace', () => {
   it('turns a pace into speed in m/s; without a unit: per 100 m for swims, per km otherwise', () => {
@@ -29,19 +24,19 @@ describe('parsePace', () => {
 
 describe('update_thresholds', () => {
   it('dry_run finds the settings by sport type in any case and shows the body and the current values', async () => {
-    const r = await runTool(updateThresholds, { sport: 'virtualride', ftp: 265, dry_run: true }, ctx);
-    expect(client.listSportSettings.mock.calls[0]![0]).toBe(ATHLETE_ID);
+    const r = await t.run(updateThresholds, { sport: 'virtualride', ftp: 265, dry_run: true });
+    expect(t.client.listSportSettings.mock.calls[0]![0]).toBe(ATHLETE_ID);
     expect(r).toMatchObject({ dry_run: true, settings_id: 1, would_send: { ftp: 265 }, recalc_hr_zones: true });
     expect(r.before).toMatchObject({ ftp_w: 250 });
-    expect(client.updateSportSettings).not.toHaveBeenCalled();
+    expect(t.client.updateSportSettings).not.toHaveBeenCalled();
   });
 
   it('writes, drops the cached profile, and answers before and after', async () => {
     const invalidated: string[] = [];
-    const c = { ...ctx, invalidate: (id: string) => void invalidated.push(id) };
-    client.updateSportSettings.mockResolvedValue(SportSettingsSchema.parse({ ...PROFILE.sportSettings[1], threshold_pace: 3.8462 }));
-    const r = await runTool(updateThresholds, { sport: 'Run', threshold_pace: '4:20/km', hr_zones: [140, 155, 165, 175, 190] }, c);
-    const [athlete, id, body, recalc] = client.updateSportSettings.mock.calls[0]!;
+    const c = { ...t.ctx, invalidate: (id: string) => void invalidated.push(id) };
+    t.client.updateSportSettings.mockResolvedValue(SportSettingsSchema.parse({ ...PROFILE.sportSettings[1], threshold_pace: 3.8462 }));
+    const r = await t.run(updateThresholds, { sport: 'Run', threshold_pace: '4:20/km', hr_zones: [140, 155, 165, 175, 190] }, c);
+    const [athlete, id, body, recalc] = t.client.updateSportSettings.mock.calls[0]!;
     expect([athlete, id, recalc]).toEqual([ATHLETE_ID, 2, false]);
     expect(body).toEqual({ threshold_pace: 3.8462, hr_zones: [140, 155, 165, 175, 190] });
     expect(invalidated).toEqual([ATHLETE_ID]);
@@ -50,15 +45,15 @@ describe('update_thresholds', () => {
   });
 
   it('refuses nothing to change, an unknown sport (listing the known ones), LTHR at or above max HR, and falling zones', async () => {
-    await expect(runTool(updateThresholds, { sport: 'Ride' }, ctx)).rejects.toThrow(/^Nothing to change/);
-    await expect(runTool(updateThresholds, { sport: 'Kayak', ftp: 200 }, ctx)).rejects.toThrow(
+    await expect(t.run(updateThresholds, { sport: 'Ride' })).rejects.toThrow(/^Nothing to change/);
+    await expect(t.run(updateThresholds, { sport: 'Kayak', ftp: 200 })).rejects.toThrow(
       'No sport settings hold "Kayak". Known types: Ride, VirtualRide, Run, VirtualRun, TrailRun, Swim, OpenWaterSwim, Rowing.',
     );
-    await expect(runTool(updateThresholds, { sport: 'Ride', lthr: 190 }, ctx)).rejects.toThrow('LTHR (190) must be below max HR (185).');
-    await expect(runTool(updateThresholds, { sport: 'Ride', power_zones: [55, 75, 70] }, ctx)).rejects.toThrow(
+    await expect(t.run(updateThresholds, { sport: 'Ride', lthr: 190 })).rejects.toThrow('LTHR (190) must be below max HR (185).');
+    await expect(t.run(updateThresholds, { sport: 'Ride', power_zones: [55, 75, 70] })).rejects.toThrow(
       'power_zones must be increasing upper bounds; 70 after 75 is not.',
     );
-    expect(client.updateSportSettings).not.toHaveBeenCalled();
+    expect(t.client.updateSportSettings).not.toHaveBeenCalled();
   });
 
   it('validates whole-number bounds in the input schema', () => {

@@ -1,16 +1,11 @@
 /** update_wellness as a pure handler over a mocked client: field checks, the date guard, dry run, the diff. */
-import { beforeEach, describe, expect, it } from 'vitest';
-import { ATHLETE_ID, fresh, type MockClient, runTool, TODAY } from '../../test/support/tool-kit.js';
+import { describe, expect, it } from 'vitest';
+import { ATHLETE_ID, TODAY, toolTest } from '../../test/support/tool-kit.js';
 import { InputError } from '../domain/errors.js';
 import { WellnessSchema } from '../intervals/schemas.js';
-import type { ToolContext } from './support/tool.js';
 import updateWellness, { wellnessBody } from './update-wellness.js';
 
-let client: MockClient;
-let ctx: ToolContext;
-beforeEach(() => {
-  ({ client, ctx } = fresh());
-});
+const t = toolTest();
 
 const day = (raw: Record<string, unknown>) => WellnessSchema.parse({ id: TODAY, ...raw });
 
@@ -48,26 +43,26 @@ describe('wellnessBody', () => {
 
 describe('update_wellness', () => {
   it('dry_run shows the day as stored and the body, and writes nothing', async () => {
-    client.getWellness.mockResolvedValue(day({ restingHR: 50, mood: 3 }));
-    const r = await runTool(updateWellness, { date: TODAY, set: { mood: 2 }, dry_run: true }, ctx);
-    expect(client.getWellness.mock.calls[0]!.slice(0, 2)).toEqual([ATHLETE_ID, TODAY]);
+    t.client.getWellness.mockResolvedValue(day({ restingHR: 50, mood: 3 }));
+    const r = await t.run(updateWellness, { date: TODAY, set: { mood: 2 }, dry_run: true });
+    expect(t.client.getWellness.mock.calls[0]!.slice(0, 2)).toEqual([ATHLETE_ID, TODAY]);
     expect(r).toMatchObject({ dry_run: true, would_send: { mood: 2 }, before: { rhr: 50 } });
-    expect(client.updateWellness).not.toHaveBeenCalled();
+    expect(t.client.updateWellness).not.toHaveBeenCalled();
   });
 
   it('writes and answers with the stored day and each changed value as [before, after]', async () => {
-    client.getWellness.mockResolvedValue(day({ restingHR: 50, weight: 70 }));
-    client.updateWellness.mockResolvedValue(day({ restingHR: 47, weight: 70 }));
-    const r = await runTool(updateWellness, { date: TODAY, set: { resting_hr: 47 } }, ctx);
-    expect(client.updateWellness.mock.calls[0]!.slice(0, 3)).toEqual([ATHLETE_ID, TODAY, { restingHR: 47 }]);
+    t.client.getWellness.mockResolvedValue(day({ restingHR: 50, weight: 70 }));
+    t.client.updateWellness.mockResolvedValue(day({ restingHR: 47, weight: 70 }));
+    const r = await t.run(updateWellness, { date: TODAY, set: { resting_hr: 47 } });
+    expect(t.client.updateWellness.mock.calls[0]!.slice(0, 3)).toEqual([ATHLETE_ID, TODAY, { restingHR: 47 }]);
     expect(r.stored).toEqual({ date: TODAY, rhr: 47, weight_kg: 70 });
     expect(r.changed).toEqual({ rhr: [50, 47] });
   });
 
   it('refuses a date after tomorrow in the athlete zone, before any upstream call but the profile', async () => {
-    await expect(runTool(updateWellness, { date: '2026-04-08', set: { mood: 2 } }, ctx)).rejects.toThrow(
+    await expect(t.run(updateWellness, { date: '2026-04-08', set: { mood: 2 } })).rejects.toThrow(
       '2026-04-08 is in the future (today is 2026-04-06); wellness can be logged up to tomorrow. Check the date.',
     );
-    expect(client.getWellness).not.toHaveBeenCalled();
+    expect(t.client.getWellness).not.toHaveBeenCalled();
   });
 });

@@ -1,14 +1,9 @@
 /** upsert_events as a pure handler over a mocked client: per-item checks, dry run, the bulk write. */
-import { beforeEach, describe, expect, it } from 'vitest';
-import { ATHLETE_ID, event, events, fresh, type MockClient, rowsOf, runTool } from '../../test/support/tool-kit.js';
-import type { ToolContext } from './support/tool.js';
+import { describe, expect, it } from 'vitest';
+import { ATHLETE_ID, event, events, rowsOf, toolTest } from '../../test/support/tool-kit.js';
 import upsertEvents from './upsert-events.js';
 
-let client: MockClient;
-let ctx: ToolContext;
-beforeEach(() => {
-  ({ client, ctx } = fresh());
-});
+const t = toolTest();
 
 const item = (n: number, over: Record<string, unknown> = {}) => ({
   external_id: `plan-w1-${n}`,
@@ -21,39 +16,37 @@ const item = (n: number, over: Record<string, unknown> = {}) => ({
 
 describe('upsert_events', () => {
   it('refuses an empty batch and one over 50 events', async () => {
-    await expect(runTool(upsertEvents, { events: [] }, ctx)).rejects.toThrow(/events must hold 1 to 50 events \(got 0\)/);
+    await expect(t.run(upsertEvents, { events: [] })).rejects.toThrow(/events must hold 1 to 50 events \(got 0\)/);
     const many = Array.from({ length: 51 }, (_, i) => item(1, { external_id: `x${i}` }));
-    await expect(runTool(upsertEvents, { events: many }, ctx)).rejects.toThrow(/got 51\); split a longer plan/);
+    await expect(t.run(upsertEvents, { events: many })).rejects.toThrow(/got 51\); split a longer plan/);
   });
 
   it('lists every bad item by its external_id (or index), and sends nothing', async () => {
-    const r = runTool(
-      upsertEvents,
-      { events: [item(1), item(2, { external_id: 'plan-w1-1' }), { date: '2026-04-13', sport: 'Run' }, item(4, { sport: undefined })] },
-      ctx,
-    );
+    const r = t.run(upsertEvents, {
+      events: [item(1), item(2, { external_id: 'plan-w1-1' }), { date: '2026-04-13', sport: 'Run' }, item(4, { sport: undefined })],
+    });
     const err = (await r.catch((e: unknown) => e)) as Error;
     expect(err.message).toMatch(/^Nothing was written\. Fix:/);
     expect(err.message).toContain('plan-w1-1: external_id appears twice; each event needs its own.');
     expect(err.message).toContain('events[2]: external_id is required');
     expect(err.message).toContain('plan-w1-4: a WORKOUT needs a sport');
-    expect(client.upsertEvents).not.toHaveBeenCalled();
-    expect(client.listEvents).not.toHaveBeenCalled();
+    expect(t.client.upsertEvents).not.toHaveBeenCalled();
+    expect(t.client.listEvents).not.toHaveBeenCalled();
   });
 
   it('dry_run reads which external_ids already exist in the span and writes nothing', async () => {
-    client.listEvents.mockResolvedValue(
+    t.client.listEvents.mockResolvedValue(
       events([{ id: 3, category: 'WORKOUT', start_date_local: '2026-04-12T00:00:00', external_id: 'plan-w1-2' }]),
     );
-    const r = await runTool(upsertEvents, { events: [item(3), item(1), item(2)], dry_run: true }, ctx);
-    expect(client.listEvents.mock.calls[0]!.slice(0, 2)).toEqual([ATHLETE_ID, { oldest: '2026-04-11', newest: '2026-04-13' }]);
+    const r = await t.run(upsertEvents, { events: [item(3), item(1), item(2)], dry_run: true });
+    expect(t.client.listEvents.mock.calls[0]!.slice(0, 2)).toEqual([ATHLETE_ID, { oldest: '2026-04-11', newest: '2026-04-13' }]);
     expect(r).toMatchObject({ dry_run: true, creates: 2, updates: 1, existing: ['plan-w1-2'] });
     expect((r.would_send as unknown[]).length).toBe(3);
-    expect(client.upsertEvents).not.toHaveBeenCalled();
+    expect(t.client.upsertEvents).not.toHaveBeenCalled();
   });
 
   it('writes every body in one call and answers with a table of what was stored', async () => {
-    client.upsertEvents.mockResolvedValue([
+    t.client.upsertEvents.mockResolvedValue([
       event({
         id: 11,
         category: 'WORKOUT',
@@ -74,8 +67,8 @@ describe('upsert_events', () => {
         description: '- 40m 75%',
       }),
     ]);
-    const r = await runTool(upsertEvents, { events: [item(1), item(2)] }, ctx);
-    const [athlete, bodies] = client.upsertEvents.mock.calls[0]!;
+    const r = await t.run(upsertEvents, { events: [item(1), item(2)] });
+    const [athlete, bodies] = t.client.upsertEvents.mock.calls[0]!;
     expect(athlete).toBe(ATHLETE_ID);
     expect(bodies).toEqual([
       {

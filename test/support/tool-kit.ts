@@ -4,7 +4,7 @@
  * and checks the result against the declared output schema. Upstream fixtures go through the same
  * zod schemas the client applies, so handlers see what they would see in production.
  */
-import { expect, vi } from 'vitest';
+import { beforeEach, expect, vi } from 'vitest';
 import * as z from 'zod';
 import type { IntervalsClient } from '../../src/intervals/client.js';
 import { ActivitySchema, AthleteSchema, EventSchema, SportSettingsSchema, WellnessSchema } from '../../src/intervals/schemas.js';
@@ -92,11 +92,47 @@ export function makeContext(
   return factory(athleteId, sig);
 }
 
-/** A fresh mock client, abort signal and context, for a beforeEach. */
-export function fresh(profile?: unknown): { client: MockClient; signal: AbortSignal; ctx: ToolContext } {
+/** A fresh mock client, abort signal and context. */
+export function fresh(profile?: unknown, athleteIds?: readonly string[]): { client: MockClient; signal: AbortSignal; ctx: ToolContext } {
   const client = mockClient(profile);
   const signal = new AbortController().signal;
-  return { client, signal, ctx: makeContext(client, signal) };
+  return { client, signal, ctx: makeContext(client, signal, athleteIds) };
+}
+
+/** What a tool test works with; every field is the current test's. */
+export interface ToolTest {
+  readonly client: MockClient;
+  readonly signal: AbortSignal;
+  readonly ctx: ToolContext;
+  /** `runTool` with this test's context, or the one given. */
+  run<I extends z.ZodObject, O extends z.ZodObject>(tool: ToolDefinition<I, O>, args: z.input<I>, ctx?: ToolContext): Promise<z.infer<O>>;
+  /** This test's client and signal, acting for `id` among the configured athletes (coach mode). */
+  asAthlete(id: string, athleteIds?: readonly string[]): ToolContext;
+}
+
+/**
+ * The setup at the top of a tool's test file: registers a beforeEach that gives every test a fresh
+ * mock client, signal and context (`athleteIds` configured, the first the default), read through the
+ * returned object as `t.client`, `t.ctx`, `t.signal`.
+ */
+export function toolTest(options: { profile?: unknown; athleteIds?: readonly string[] } = {}): ToolTest {
+  let current = fresh(options.profile, options.athleteIds);
+  beforeEach(() => {
+    current = fresh(options.profile, options.athleteIds);
+  });
+  return {
+    get client() {
+      return current.client;
+    },
+    get signal() {
+      return current.signal;
+    },
+    get ctx() {
+      return current.ctx;
+    },
+    run: (tool, args, ctx = current.ctx) => runTool(tool, args, ctx),
+    asAthlete: (id, athleteIds = [ATHLETE_ID, id]) => makeContext(current.client, current.signal, athleteIds, id),
+  };
 }
 
 /**
