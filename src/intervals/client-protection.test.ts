@@ -9,56 +9,15 @@ import type { AddressInfo } from 'node:net';
 import { gzipSync } from 'node:zlib';
 import nock from 'nock';
 import { MockAgent } from 'undici';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it } from 'vitest';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { BASE, connError, failure, KEY, makeClient, sleeps, useNock } from '../../test/support/intervals-client.js';
 import { UpstreamCache } from './cache.js';
 import { credentialFingerprint, DNS_CODES, errorCode, IntervalsClient, isTlsCode, RETRYABLE_CODES } from './client.js';
-import { IntervalsError } from './errors.js';
 import { IntervalsGuard } from './guard.js';
 import { ACTIVITY_LIST_FIELDS, WELLNESS_LIST_FIELDS } from './schemas.js';
 import { VirtualClock } from './virtual-clock.js';
 
-const BASE = 'https://intervals.test';
-const KEY = 'sekret-key-123';
-const connError = (code: string, message = `${code.toLowerCase()} from test`) => Object.assign(new Error(message), { code });
-
-let sleeps: number[];
-const makeClient = (opts: Partial<ConstructorParameters<typeof IntervalsClient>[0]> = {}) =>
-  new IntervalsClient({
-    apiKey: KEY,
-    baseUrl: BASE,
-    clock: new VirtualClock(1_000_000, true),
-    sleep: async (ms) => {
-      sleeps.push(ms);
-    },
-    random: () => 0.5,
-    retry: { retries: 3, baseDelayMs: 100, maxDelayMs: 1_000, budgetMs: 20_000 },
-    ...opts,
-  });
-
-async function failure(p: Promise<unknown>): Promise<IntervalsError> {
-  const err = await p.then(
-    () => undefined,
-    (e: unknown) => e,
-  );
-  expect(err).toBeInstanceOf(IntervalsError);
-  const e = err as IntervalsError;
-  expect(e.message).not.toContain(KEY);
-  return e;
-}
-
-beforeAll(() => nock.disableNetConnect());
-afterAll(() => {
-  nock.enableNetConnect();
-  nock.restore();
-});
-beforeEach(() => {
-  sleeps = [];
-});
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending, 'all nock interceptors should have been used').toEqual([]);
-});
+useNock();
 
 // ---------------------------------------------------------------------------------------------
 

@@ -3,15 +3,12 @@ import { createServer, type Server } from 'node:http';
 import type { AddressInfo } from 'node:net';
 import nock from 'nock';
 import { MockAgent } from 'undici';
-import { afterAll, afterEach, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { afterAll, beforeAll, beforeEach, describe, expect, it, vi } from 'vitest';
+import { BASE, BASIC_B64, connError, failure, KEY, makeClient, sleeps, useNock } from '../../test/support/intervals-client.js';
 import { buildQuery, IntervalsClient, parseRetryAfter, type RetryPolicy } from './client.js';
 import { IntervalsError } from './errors.js';
 import { ACTIVITY_LIST_FIELDS, isStravaStub } from './schemas.js';
-import { VirtualClock } from './virtual-clock.js';
 
-const BASE = 'https://intervals.test';
-const KEY = 'sekret-key-123';
-const BASIC_B64 = Buffer.from(`API_KEY:${KEY}`).toString('base64');
 const AUTH = `Basic ${BASIC_B64}`;
 
 const EVENT = { id: 42, category: 'WORKOUT', start_date_local: '2026-11-24T00:00:00', name: 'Sweet spot' };
@@ -24,72 +21,7 @@ const STUB = {
 };
 const JSON_HEADERS = { 'content-type': 'application/json' };
 
-let sleeps: number[];
-
-/**
- * A connection-level failure for nock's replyWithError. It must be a real Error: with nock 15 and
- * an undici Agent, a plain object (`{ code: 'ECONNRESET' }`) is never delivered and the request
- * hangs until the headers timeout.
- */
-const connError = (code: string, message = `${code.toLowerCase()} from test`) => Object.assign(new Error(message), { code });
-
-function makeClient(opts: { retry?: Partial<RetryPolicy>; timeoutMs?: number; random?: () => number } = {}) {
-  return new IntervalsClient({
-    apiKey: KEY,
-    baseUrl: BASE,
-    // Virtual time for the guard (a 429 pause costs no real time); the client's own backoff sleeps
-    // are recorded in `sleeps`.
-    clock: new VirtualClock(1_000_000, true),
-    sleep: async (ms) => {
-      sleeps.push(ms);
-    },
-    random: opts.random ?? (() => 0.5),
-    retry: { retries: 3, baseDelayMs: 100, maxDelayMs: 1_000, budgetMs: 20_000, ...opts.retry },
-    ...(opts.timeoutMs !== undefined ? { timeoutMs: opts.timeoutMs } : {}),
-  });
-}
-
-/** Await a promise that must reject with an IntervalsError; also checks that no secret leaks. */
-async function failure(p: Promise<unknown>): Promise<IntervalsError> {
-  let caught: unknown;
-  try {
-    await p;
-  } catch (err) {
-    caught = err;
-  }
-  expect(caught, 'expected the call to reject').toBeInstanceOf(IntervalsError);
-  const err = caught as IntervalsError;
-  expectNoSecret(err);
-  return err;
-}
-
-function expectNoSecret(err: IntervalsError) {
-  const texts = [err.message, JSON.stringify(err), String(err.stack), String(err), JSON.stringify({ ...err, message: err.message })];
-  for (const t of texts) {
-    expect(t).not.toContain(KEY);
-    expect(t).not.toContain(BASIC_B64);
-    expect(t).not.toContain('Basic ');
-  }
-}
-
-beforeAll(() => {
-  nock.disableNetConnect();
-});
-
-afterAll(() => {
-  nock.enableNetConnect();
-  nock.restore();
-});
-
-beforeEach(() => {
-  sleeps = [];
-});
-
-afterEach(() => {
-  const pending = nock.pendingMocks();
-  nock.cleanAll();
-  expect(pending, 'all nock interceptors should have been used').toEqual([]);
-});
+useNock();
 
 // ---------------------------------------------------------------------------------------------
 
