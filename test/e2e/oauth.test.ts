@@ -6,12 +6,21 @@
  * loop), and that no token appears in any answer or log line.
  */
 
-import { rmSync } from 'node:fs';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AthleteState, READ_SCOPE } from '../fake-intervals/index.js';
-import { call, callError, col, type Stack, startStack, type Table } from '../support/harness.js';
-import { AUDIENCE, type CapturedLogs, captureLogs, emulatedPomerium, leaked, type Pomerium, post } from './per-user-support.js';
+import { call, callError, col, type Stack, type Table } from '../support/harness.js';
+import {
+  AUDIENCE,
+  type CapturedLogs,
+  captureLogs,
+  emulatedPomerium,
+  leaked,
+  type Pomerium,
+  post,
+  startBehindPomerium,
+  stopBehindPomerium,
+} from './per-user-support.js';
 
 const ALICE = { email: 'alice@example.test', athlete: 'i200001', token: 'tok-alice-Q7bX2vL9' };
 const BOB = { email: 'bob@example.test', athlete: 'i200002', token: 'tok-bob-M3nP8sK1' };
@@ -39,8 +48,11 @@ const toolCall = (name: string, args: Record<string, unknown> = {}) => ({
 beforeAll(async () => {
   pomerium = await emulatedPomerium();
   logs = captureLogs('debug');
-  stack = await startStack({
-    fake: {
+  stack = await startBehindPomerium(
+    pomerium,
+    logs,
+    { INTERVALS_CREDENTIALS: 'oauth' },
+    {
       accounts: [
         {
           athleteId: ALICE.athlete,
@@ -50,16 +62,10 @@ beforeAll(async () => {
         { athleteId: BOB.athlete, apiKey: 'bob-api-key-unused', tokens: [{ token: BOB.token }] },
       ],
     },
-    env: { ...pomerium.env, INTERVALS_CREDENTIALS: 'oauth' },
-    logger: logs.logger,
-    noClient: true,
-  });
+  );
 });
 
-afterAll(async () => {
-  await stack?.close();
-  rmSync(pomerium.dir, { recursive: true, force: true });
-});
+afterAll(() => stopBehindPomerium(stack, pomerium));
 
 describe('oauth: the token Pomerium injects acts for its owner', () => {
   it('each person sees their own athlete, sent upstream as their own Bearer token', async () => {

@@ -3,11 +3,20 @@
  * file) swaps the list at once without dropping requests in flight; a broken file is refused and the
  * previous list stays. The fake answers slowly here, so a request is reliably in flight.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { call, type Stack, startStack, type Table } from '../support/harness.js';
-import { type CapturedLogs, captureLogs, emulatedPomerium, leaked, type Pomerium } from './per-user-support.js';
+import { call, type Stack, type Table } from '../support/harness.js';
+import {
+  type CapturedLogs,
+  captureLogs,
+  emulatedPomerium,
+  leaked,
+  type Pomerium,
+  perUserEnv,
+  startBehindPomerium,
+  stopBehindPomerium,
+} from './per-user-support.js';
 
 const KEYS = { alice: 'alice-key-reload-1', bob: 'bob-key-reload-2', carol: 'carol-key-reload-3' };
 const ATHLETES = { alice: 'i210001', bob: 'i210002', carol: 'i210003' };
@@ -41,21 +50,13 @@ beforeAll(async () => {
   writeFileSync(join(people, 'bob.key'), KEYS.bob);
   usersFile = join(people, 'users.json');
   writeFileSync(usersFile, entries('alice', 'bob'));
-  stack = await startStack({
-    fake: {
-      latencyMs: 120,
-      accounts: (Object.keys(KEYS) as Who[]).map((w) => ({ athleteId: ATHLETES[w], apiKey: KEYS[w] })),
-    },
-    env: { ...pomerium.env, INTERVALS_CREDENTIALS: 'per-user', USERS_FILE: usersFile, USERS_FILE_POLL_MS: '100' },
-    logger: logs.logger,
-    noClient: true,
+  stack = await startBehindPomerium(pomerium, logs, perUserEnv(usersFile), {
+    latencyMs: 120,
+    accounts: (Object.keys(KEYS) as Who[]).map((w) => ({ athleteId: ATHLETES[w], apiKey: KEYS[w] })),
   });
 });
 
-afterAll(async () => {
-  await stack?.close();
-  rmSync(pomerium.dir, { recursive: true, force: true });
-});
+afterAll(() => stopBehindPomerium(stack, pomerium));
 
 describe('per-user: reloading USERS_FILE', () => {
   it('a request in flight when its person is removed finishes with their data; the next one is refused', async () => {

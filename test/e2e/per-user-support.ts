@@ -4,12 +4,14 @@
  * a scan for secrets in logs and answers.
  */
 import { randomUUID } from 'node:crypto';
-import { mkdtempSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { Writable } from 'node:stream';
 import { type CryptoKey, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { createLogger, type Logger } from '../../src/logger.js';
+import type { FakeOptions } from '../fake-intervals/index.js';
+import { type Stack, startStack } from '../support/harness.js';
 
 export const AUDIENCE = 'intervals-mcp.example.test';
 
@@ -86,4 +88,26 @@ export async function post(url: URL, headers: Record<string, string>, body: unkn
 /** Every secret that occurs in `haystack` (raw and in its Basic-auth base64 form). */
 export function leaked(haystack: string, secrets: readonly string[]): string[] {
   return secrets.filter((s) => haystack.includes(s) || haystack.includes(Buffer.from(`API_KEY:${s}`).toString('base64')));
+}
+
+/**
+ * The stack behind `pomerium` (no default client: every test connects as someone), logging to
+ * `logs`, with `credentials` choosing how a request's Intervals.icu credential is found.
+ */
+export function startBehindPomerium(
+  pomerium: Pomerium,
+  logs: CapturedLogs,
+  credentials: Record<string, string>,
+  fake: FakeOptions,
+): Promise<Stack> {
+  return startStack({ fake, env: { ...pomerium.env, ...credentials }, logger: logs.logger, noClient: true });
+}
+
+/** INTERVALS_CREDENTIALS=per-user reading `usersFile`, polled every 100 ms. */
+export const perUserEnv = (usersFile: string) => ({ INTERVALS_CREDENTIALS: 'per-user', USERS_FILE: usersFile, USERS_FILE_POLL_MS: '100' });
+
+/** For afterAll: stop the stack (if it started) and remove the emulated Pomerium's folder. */
+export async function stopBehindPomerium(stack: Stack | undefined, pomerium: Pomerium): Promise<void> {
+  await stack?.close();
+  rmSync(pomerium.dir, { recursive: true, force: true });
 }

@@ -4,13 +4,23 @@
  * answer is checked against the caller's own data, every upstream request against the caller's own
  * key, and the captured logs and answers for every key.
  */
-import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AthleteState } from '../fake-intervals/index.js';
-import { call, callError, col, type Stack, startStack, type Table, TODAY } from '../support/harness.js';
-import { type CapturedLogs, captureLogs, emulatedPomerium, leaked, type Pomerium, post } from './per-user-support.js';
+import { call, callError, col, type Stack, type Table, TODAY } from '../support/harness.js';
+import {
+  type CapturedLogs,
+  captureLogs,
+  emulatedPomerium,
+  leaked,
+  type Pomerium,
+  perUserEnv,
+  post,
+  startBehindPomerium,
+  stopBehindPomerium,
+} from './per-user-support.js';
 
 const PEOPLE = {
   alice: { email: 'alice@example.test', athlete: 'i200001', key: 'alice-key-7f3a9c' },
@@ -81,25 +91,17 @@ beforeAll(async () => {
       '',
     ].join('\n'),
   );
-  stack = await startStack({
-    fake: {
-      accounts: [
-        { athleteId: PEOPLE.alice.athlete, apiKey: PEOPLE.alice.key },
-        { athleteId: PEOPLE.bob.athlete, apiKey: PEOPLE.bob.key },
-        { athleteId: PEOPLE.carol.athlete, apiKey: PEOPLE.carol.key, coaches: [PEOPLE.bob.athlete] },
-        { athleteId: PEOPLE.dave.athlete, apiKey: PEOPLE.dave.key },
-      ],
-    },
-    env: { ...pomerium.env, INTERVALS_CREDENTIALS: 'per-user', USERS_FILE: usersFile, USERS_FILE_POLL_MS: '100' },
-    logger: logs.logger,
-    noClient: true,
+  stack = await startBehindPomerium(pomerium, logs, perUserEnv(usersFile), {
+    accounts: [
+      { athleteId: PEOPLE.alice.athlete, apiKey: PEOPLE.alice.key },
+      { athleteId: PEOPLE.bob.athlete, apiKey: PEOPLE.bob.key },
+      { athleteId: PEOPLE.carol.athlete, apiKey: PEOPLE.carol.key, coaches: [PEOPLE.bob.athlete] },
+      { athleteId: PEOPLE.dave.athlete, apiKey: PEOPLE.dave.key },
+    ],
   });
 });
 
-afterAll(async () => {
-  await stack?.close();
-  rmSync(pomerium.dir, { recursive: true, force: true });
-});
+afterAll(() => stopBehindPomerium(stack, pomerium));
 
 const keep = <T>(r: T): T => {
   answers.push(JSON.stringify(r));
