@@ -12,6 +12,7 @@ import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { type FakeIntervals, startFakeIntervals } from '../fake-intervals/index.js';
 import { API_KEY, type Stack, startStack, TODAY } from '../support/harness.js';
+import { INIT, MCP_HEADERS } from '../support/raw-mcp.js';
 
 type LogLine = { level: number; msg: string } & Record<string, unknown>;
 
@@ -24,13 +25,6 @@ function sink(lines: LogLine[]): Writable {
   });
 }
 
-const INIT = JSON.stringify({
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'initialize',
-  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '0' } },
-});
-const MCP_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 const toolCall = (id: number) =>
   JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'list_activities', arguments: { limit: 3 } } });
 

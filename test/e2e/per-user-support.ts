@@ -12,6 +12,7 @@ import { type CryptoKey, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { createLogger, type Logger } from '../../src/logger.js';
 import type { FakeOptions } from '../fake-intervals/index.js';
 import { type Stack, startStack } from '../support/harness.js';
+import { MCP_HEADERS } from '../support/raw-mcp.js';
 
 export const AUDIENCE = 'intervals-mcp.example.test';
 
@@ -73,7 +74,7 @@ export function captureLogs(level: 'info' | 'debug' = 'debug'): CapturedLogs {
 export async function post(url: URL, headers: Record<string, string>, body: unknown = { jsonrpc: '2.0', id: 7, method: 'tools/list' }) {
   const res = await fetch(url, {
     method: 'POST',
-    headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream', ...headers },
+    headers: { ...MCP_HEADERS, ...headers },
     body: JSON.stringify(body),
   });
   const text = await res.text();

@@ -14,6 +14,7 @@ import { type CryptoKey, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { call, type Stack, startStack } from '../support/harness.js';
+import { MCP_HEADERS } from '../support/raw-mcp.js';
 
 const AUDIENCE = 'intervals-mcp.example.test';
 const EMAIL = 'coach@example.test';
@@ -80,7 +81,7 @@ describe('behind Pomerium', () => {
     await expect(stack.connect()).rejects.toThrow(/Forbidden: missing X-Pomerium-Jwt-Assertion/);
     const res = await fetch(stack.mcpUrl, {
       method: 'POST',
-      headers: { 'content-type': 'application/json', accept: 'application/json, text/event-stream' },
+      headers: MCP_HEADERS,
       body: JSON.stringify({ jsonrpc: '2.0', id: 1, method: 'tools/list' }),
     });
     expect(res.status).toBe(403);

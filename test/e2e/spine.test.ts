@@ -6,6 +6,7 @@ import { request as httpRequest } from 'node:http';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AthleteState, SAMPLE_ATHLETE_ID, SAMPLE_STRAVA_STUB_ID } from '../fake-intervals/index.js';
 import { call, callError, col, type Stack, startStack, type Table, TODAY, upstreamDuring } from '../support/harness.js';
+import { INIT, MCP_HEADERS } from '../support/raw-mcp.js';
 
 const r1 = (v: unknown) => Math.round((v as number) * 10) / 10;
 
@@ -252,14 +253,6 @@ function raw(
     req.end(body);
   });
 }
-
-const INIT = JSON.stringify({
-  jsonrpc: '2.0',
-  id: 1,
-  method: 'initialize',
-  params: { protocolVersion: '2025-11-25', capabilities: {}, clientInfo: { name: 'raw', version: '0' } },
-});
-const MCP_HEADERS = { 'content-type': 'application/json', accept: 'application/json, text/event-stream' };
 
 describe('HTTP transport contract', () => {
   it('GET and DELETE /mcp answer 405 with Allow: POST', async () => {
