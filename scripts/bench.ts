@@ -4,15 +4,18 @@
  * /proc; the fake Intervals.icu and the load clients run in this process; everything on loopback.
  *
  *   npm run build && npm run bench [-- --quick] [-- --profile] [-- --peer DIR] [-- --calls N]
- *     [-- --only cold,load,direct,memory,profile] [-- --log-level warn]
+ *     [-- --only cold,load,direct,cache,memory,profile] [-- --log-level warn]
+ *     [-- --node-options "--max-semi-space-size=8"] [-- --env INTERVALS_GZIP=false] [-- --entry FILE]
  *
  * Reports, in one run:
  * - for list_activities(limit 5), get_wellness(7 days) and get_fitness(90 days) at 10 concurrent
- *   clients: calls/s, p50/p95/p99 latency and server CPU ms per call;
+ *   clients: calls/s, p50/p95/p99 latency and server CPU ms per call, with the read cache off (every
+ *   call goes upstream), then again with every setting at its default (cache on);
  * - the same upstream requests made directly with undici at the same concurrency (what one call
  *   would cost with no MCP server in between): the MCP-overhead ratio = MCP calls/s ÷ direct calls/s;
  * - cold start, spawn → first tools/list answer, median of 7 spawns of `node dist/index.js`;
- * - RSS idle, after 50k and 100k calls, and after 10 s idle (--quick: 5k/10k calls, 3 s idle);
+ * - RSS of the default-settings server idle, after 50k and 100k calls, and after 10 s idle
+ *   (--quick: 5k/10k calls, 3 s idle; --smaps adds where the resident memory is);
  * - with --profile: a CPU profile of the server under load (list_activities, get_wellness) and its
  *   top self-time functions (from an unminified one-file bundle, so each frame names its module);
  * - with --peer DIR: the same scenarios against another Streamable HTTP server (see runPeer).
@@ -27,8 +30,8 @@ import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'no
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
-import { pathToFileURL } from 'node:url';
 import { performance } from 'node:perf_hooks';
+import { pathToFileURL } from 'node:url';
 import { Pool } from 'undici';
 import { type FakeIntervals, startFakeIntervals } from '../test/fake-intervals/index.js';
 import { bundleSources, summariseProfile } from './bench/profile.js';
@@ -41,7 +44,13 @@ const option = (name: string) => {
 };
 const QUICK = flag('--quick');
 const LOG_LEVEL = option('--log-level');
-/** --only cold,load,direct,memory,profile: run just these phases (default: all but profile, which needs --profile). */
+/** --node-options "...": NODE_OPTIONS for the server, e.g. other heap settings than the defaults. */
+const NODE_OPTIONS = option('--node-options');
+/** --env NAME=value (repeatable): another server setting, e.g. --env INTERVALS_GZIP=false. */
+const EXTRA_ENV = Object.fromEntries(
+  args.flatMap((a, i) => (a === '--env' && args[i + 1]?.includes('=') ? [args[i + 1]!.split(/=(.*)/s).slice(0, 2)] : [])),
+);
+/** --only cold,load,direct,cache,memory,profile: run just these phases (default: all but profile, which needs --profile). */
 const ONLY = option('--only')?.split(',');
 const phase = (name: string) => (ONLY ? ONLY.includes(name) : name !== 'profile' || flag('--profile'));
 const CLIENTS = 10;
@@ -53,7 +62,8 @@ const MEMORY_STEPS = QUICK ? [5_000, 10_000] : [50_000, 100_000];
 const IDLE_MS = QUICK ? 3_000 : 10_000;
 const COLD_RUNS = 7;
 const API_KEY = 'bench-key';
-const ENTRY = resolve('dist/index.js');
+/** --entry FILE: another build of this server (e.g. an older commit's dist/index.js) for an A/B run. */
+const ENTRY = resolve(option('--entry') ?? 'dist/index.js');
 
 const SCENARIOS = [
   { label: 'list_activities(limit 5)', tool: 'list_activities', args: { limit: 5 } },
@@ -72,6 +82,37 @@ function cpuMs(pid: number): number {
 
 function rssMiB(pid: number): number {
   return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
+}
+
+/** --smaps: where the server's resident memory is, by mapping (largest first). */
+function smapsSummary(pid: number): string {
+  const rows: { name: string; rss: number }[] = [];
+  let cur: { name: string; rss: number } | undefined;
+  for (const line of readFileSync(`/proc/${pid}/smaps`, 'utf8').split('\n')) {
+    const head = /^[0-9a-f]+-[0-9a-f]+ \S+ \S+ \S+ \S+\s*(.*)$/.exec(line);
+    if (head) {
+      cur = { name: head[1] || '[anon]', rss: 0 };
+      rows.push(cur);
+    } else if (cur && line.startsWith('Rss:')) cur.rss = Number(/(\d+)/.exec(line)![1]) / 1024;
+  }
+  const byName = new Map<string, { rss: number; n: number }>();
+  for (const r of rows) {
+    const e = byName.get(r.name) ?? { rss: 0, n: 0 };
+    e.rss += r.rss;
+    e.n++;
+    byName.set(r.name, e);
+  }
+  const big = rows
+    .filter((r) => r.name === '[anon]')
+    .sort((a, b) => b.rss - a.rss)
+    .slice(0, 8);
+  return [
+    ...[...byName]
+      .sort((a, b) => b[1].rss - a[1].rss)
+      .slice(0, 6)
+      .map(([n, e]) => `    ${e.rss.toFixed(1).padStart(6)} MiB  ${n} (${e.n} mappings)`),
+    `    largest anonymous mappings: ${big.map((r) => r.rss.toFixed(1)).join(', ')} MiB`,
+  ].join('\n');
 }
 
 async function freePort(): Promise<number> {
@@ -134,7 +175,18 @@ async function waitReady(t: Target, deadlineMs: number): Promise<void> {
   }
 }
 
-async function startOurs(fake: FakeIntervals, nodeArgs: string[] = [ENTRY]): Promise<Server & { startMs: number }> {
+/**
+ * The per-call figures pin the read cache off (INTERVALS_CACHE_TTL_MS=0): every call then makes its
+ * upstream request, as the direct baseline and a peer do; with the default 5 s cache the bench's
+ * identical calls would mostly be served from memory. The cache-on figures are printed separately.
+ */
+const UNCACHED = { INTERVALS_CACHE_TTL_MS: '0' };
+
+async function startOurs(
+  fake: FakeIntervals,
+  nodeArgs: string[] = [ENTRY],
+  env: Record<string, string> = {},
+): Promise<Server & { startMs: number }> {
   const port = await freePort();
   const started = performance.now();
   const child = spawn(process.execPath, nodeArgs, {
@@ -149,6 +201,9 @@ async function startOurs(fake: FakeIntervals, nodeArgs: string[] = [ENTRY]): Pro
       PORT: String(port),
       DOTENV_CONFIG_PATH: '/nonexistent',
       ...(LOG_LEVEL ? { LOG_LEVEL } : {}),
+      ...(NODE_OPTIONS ? { NODE_OPTIONS } : {}),
+      ...env,
+      ...EXTRA_ENV,
     },
     // Default log level (info) unless --log-level: lines per call as in production, to /dev/null.
     stdio: ['ignore', 'ignore', 'inherit'],
@@ -287,6 +342,7 @@ async function memory(fake: FakeIntervals, server: Server, idleRss: number, done
     rss.push(rssMiB(server.pid));
     console.log(`  after ${done} calls: ${rss.at(-1)!.toFixed(0)} MiB`);
   }
+  if (flag('--smaps')) console.log(smapsSummary(server.pid));
   await new Promise((r) => setTimeout(r, IDLE_MS));
   console.log(`  after ${IDLE_MS / 1000} s idle: ${rssMiB(server.pid).toFixed(0)} MiB`);
   if (rss.length === 2) console.log(`  change ${MEMORY_STEPS[0]} → ${MEMORY_STEPS[1]} calls: ${(rss[1]! - rss[0]!).toFixed(1)} MiB`);
@@ -315,7 +371,7 @@ async function profileBuild(dir: string): Promise<string> {
 async function profile(fake: FakeIntervals) {
   const dir = mkdtempSync(join(tmpdir(), 'bench-prof-'));
   const bundle = await profileBuild(dir);
-  const server = await startOurs(fake, ['--cpu-prof', `--cpu-prof-dir=${dir}`, bundle]);
+  const server = await startOurs(fake, ['--cpu-prof', `--cpu-prof-dir=${dir}`, bundle], UNCACHED);
   for (const s of SCENARIOS.slice(0, 2)) await load(CALLS, toolCall(server.target, s));
   await server.stop();
   // The launcher re-executes Node with the heap flags (same pid): the larger profile is the server's.
@@ -383,7 +439,7 @@ async function runPeer(fake: FakeIntervals, dir: string) {
 }
 
 async function main() {
-  if (!existsSync(ENTRY)) throw new Error('dist/index.js is missing: run `npm run build` first');
+  if (!existsSync(ENTRY)) throw new Error(`${ENTRY} is missing: run \`npm run build\` first`);
   const fake = await startFakeIntervals({ apiKey: API_KEY });
   console.log(
     `intervals-mcp bench: node ${process.version}, ${CLIENTS} concurrent clients, ${CALLS} calls per scenario${QUICK ? ' (--quick)' : ''}`,
@@ -396,11 +452,10 @@ async function main() {
     );
   }
 
-  const server = await startOurs(fake);
-  const idleRss = rssMiB(server.pid);
+  const server = await startOurs(fake, [ENTRY], UNCACHED);
   let ours: Record<string, LoadResult> = {};
-  if (phase('load') || phase('direct') || phase('memory')) {
-    console.log(`\nThroughput, latency and server CPU (${CLIENTS} concurrent clients)`);
+  if (phase('load') || phase('direct')) {
+    console.log(`\nThroughput, latency and server CPU per call (${CLIENTS} concurrent clients, read cache off: every call goes upstream)`);
     ours = await scenarios(fake, server.target, server.pid, 'ours');
   }
   if (phase('direct')) console.log(`\nThe same upstream requests made directly with undici (no MCP server), ${CLIENTS} concurrent`);
@@ -415,15 +470,28 @@ async function main() {
   if (peerDir) {
     const peer = await runPeer(fake, resolve(peerDir));
     for (const [label, p] of Object.entries(peer)) {
-      const o = ours[label]!;
+      const o = ours[label];
+      if (!o) continue;
       console.log(
         `  ours ÷ peer ${label.padEnd(26)} calls/s ${(rate(o) / rate(p)).toFixed(2)}×, server CPU/call ${o.cpuPerCall!.toFixed(3)} vs ${p.cpuPerCall!.toFixed(3)} ms`,
       );
     }
   }
-  const done = Object.values(ours).reduce((n, r) => n + r.calls + Math.ceil(CALLS / 10), 0) + SCENARIOS.length * 2;
-  if (phase('memory')) await memory(fake, server, idleRss, done);
   await server.stop();
+
+  if (phase('cache') || phase('memory')) {
+    // Every setting at its default (the read cache on), as `node dist/index.js` runs.
+    const dflt = await startOurs(fake);
+    const idleRss = rssMiB(dflt.pid);
+    let done = 2;
+    if (phase('cache')) {
+      console.log(`\nWith the default settings (read cache on): identical calls mostly served from memory`);
+      const cached = await scenarios(fake, dflt.target, dflt.pid, 'cached');
+      done += Object.values(cached).reduce((n, r) => n + r.calls + Math.ceil(CALLS / 10), 0);
+    }
+    if (phase('memory')) await memory(fake, dflt, idleRss, done);
+    await dflt.stop();
+  }
 
   if (phase('profile')) await profile(fake);
   await fake.close();

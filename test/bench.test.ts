@@ -1,0 +1,48 @@
+/**
+ * The README's bench command, run the way the README gives it but bounded (--quick, few calls) on a
+ * build of its own: every section prints its figures. Nothing about speed is asserted (figures on a
+ * shared machine are noise); only that each figure is there and is a number.
+ */
+import { execFile } from 'node:child_process';
+import { mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { dirname, join, resolve } from 'node:path';
+import { fileURLToPath } from 'node:url';
+import { promisify } from 'node:util';
+import { afterAll, describe, expect, it } from 'vitest';
+
+const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
+const BUILT = mkdtempSync(join(tmpdir(), 'bench-test-'));
+
+afterAll(() => rmSync(BUILT, { recursive: true, force: true }));
+
+describe("the README's bench command", () => {
+  it('npm run bench prints calls/s, latency, server CPU, the MCP-overhead ratio, cold start, RSS and a profile', async () => {
+    await promisify(execFile)(process.execPath, [join(ROOT, 'scripts', 'build.mjs'), join(BUILT, 'dist')], { cwd: ROOT });
+    const PATH = [dirname(process.execPath), join(ROOT, 'node_modules', '.bin'), process.env.PATH ?? ''].join(':');
+    const { stdout } = await promisify(execFile)(
+      'npm',
+      ['run', '--silent', 'bench', '--', '--quick', '--calls', '60', '--profile', '--entry', join(BUILT, 'dist', 'index.js')],
+      { cwd: ROOT, env: { ...process.env, PATH }, maxBuffer: 4 * 1024 * 1024 },
+    );
+    const n = String.raw`\d+(?:\.\d+)?`;
+    expect(stdout).toMatch(/Cold start.*7 spawns\): median \d+ ms \((\d+, ){6}\d+\)/);
+    for (const label of ['list_activities\\(limit 5\\)', 'get_wellness\\(7 d\\)', 'get_fitness\\(90 d\\)']) {
+      const latency = String.raw`${n} calls/s\s+p50 ${n}\s+p95 ${n}\s+p99 ${n} ms`;
+      expect(stdout).toMatch(new RegExp(String.raw`ours\s+${label}\s+${latency}\s+server CPU ${n} ms/call\s+\(60 calls\)`));
+      expect(stdout).toMatch(
+        new RegExp(String.raw`direct ${label}\s+${latency}.*\[1 GET: /api/v1/athlete/0/\w+\]\s+MCP-overhead ratio ${n}`),
+      );
+      expect(stdout).toMatch(new RegExp(String.raw`cached ${label}\s+${latency}\s+server CPU ${n} ms/call`));
+    }
+    expect(stdout).toMatch(/idle after start and one tools\/list: \d+ MiB/);
+    expect(stdout).toMatch(/after \d+ calls: \d+ MiB\n\s+after \d+ calls: \d+ MiB/);
+    expect(stdout).toMatch(/after 3 s idle: \d+ MiB/);
+    expect(stdout).toMatch(/change 5000 → 10000 calls: -?\d+\.\d MiB/);
+    expect(stdout).toMatch(/CPU profile of the server/);
+    expect(stdout).toMatch(/by origin:\n\s+\d+\.\d %/);
+    // The profile's frames are traced to their modules: our own code shows up by path.
+    expect(stdout).toMatch(/top 30 functions:(\n\s+\d+\.\d %.*)+/);
+    expect(stdout).toMatch(/ours \(src\/\)/);
+  }, 300_000);
+});
