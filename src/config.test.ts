@@ -106,6 +106,12 @@ describe('loadConfig defaults', () => {
     expect(loadConfig({ ...base, READ_ONLY: v }).readOnly).toBe(want);
   });
 
+  it('refuses INTERVALS_BASE_URL with credentials in it, without echoing them', () => {
+    const msg = configError({ ...base, INTERVALS_BASE_URL: 'https://API_KEY:hunter2@intervals.icu' });
+    expect(msg).toMatch(/INTERVALS_BASE_URL must not contain a user name or password/);
+    expect(msg).not.toContain('hunter2');
+  });
+
   it('strips trailing slashes from INTERVALS_BASE_URL', () => {
     expect(loadConfig({ ...base, INTERVALS_BASE_URL: 'https://intervals.test/' }).intervals.baseUrl).toBe('https://intervals.test');
     expect(loadConfig({ ...base, INTERVALS_BASE_URL: 'https://intervals.test///' }).intervals.baseUrl).toBe('https://intervals.test');

@@ -43,6 +43,8 @@ const EnvSchema = z
     INTERVALS_ATHLETE_IDS: list.pipe(z.array(athleteId)),
     INTERVALS_BASE_URL: z
       .url({ protocol: /^https?$/ })
+      // Credentials in the URL would be printed wherever the URL is (start-up line, check-key).
+      .refine((u) => !/^https?:\/\/[^/]*@/i.test(u), 'must not contain a user name or password (the key goes in INTERVALS_API_KEY)')
       .default('https://intervals.icu')
       .transform((u) => u.replace(/\/+$/, '')),
     INTERVALS_TIMEOUT_MS: z.coerce.number().int().min(1000).max(300_000).default(30_000),

@@ -15,6 +15,8 @@ import type { UpstreamVerdict } from './readiness.js';
 import type { Drainer } from './server.js';
 
 export const BODY_LIMIT = '1mb';
+/** The most JSON-RPC messages one POST may carry (batching is gone from MCP since 2025-06-18). */
+export const MAX_BATCH = 5;
 /** Origins of Claude's web app: allowed by default (requests from Anthropic's cloud carry none). */
 export const DEFAULT_ORIGINS = ['https://claude.ai', 'https://claude.com'];
 
@@ -157,6 +159,11 @@ export function createApp(deps: AppDeps): express.Express {
   const gate: RequestHandler[] = [...guards, ...(deps.drainer ? [deps.drainer.refuseWhileDraining] : []), deps.auth];
   app.all('/mcp', ...gate);
   app.post('/mcp', express.json({ limit: BODY_LIMIT }), async (req, res, next) => {
+    // JSON-RPC batches left MCP in 2025-06-18; older clients may still send small ones. One POST
+    // may not fan out into more than a few tool calls (each can cost several upstream requests).
+    if (Array.isArray(req.body) && req.body.length > MAX_BATCH) {
+      return jsonRpcError(res, 400, -32600, `Invalid request: a batch holds at most ${MAX_BATCH} messages; send one request per POST.`);
+    }
     try {
       const identity = res.locals.identity as Identity | undefined;
       const routed = deps.route?.(identity, req.headers.authorization);

@@ -9,6 +9,7 @@ import { type AddressInfo, connect } from 'node:net';
 import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
+import { MAX_BATCH } from '../../src/http/app.js';
 import { createLogger } from '../../src/logger.js';
 import { type FakeIntervals, startFakeIntervals } from '../fake-intervals/index.js';
 import { API_KEY, type Stack, startStack, TODAY } from '../support/harness.js';
@@ -121,6 +122,15 @@ describe('body errors, query strings and client aborts', () => {
     expect(((await gz.json()) as { result: { serverInfo: { name: string } } }).result.serverInfo.name).toBe('intervals-mcp');
 
     expect(lines.filter((l) => l.level >= 50)).toEqual([]);
+  });
+
+  it('a JSON-RPC batch of more than MAX_BATCH messages is refused before any tool runs or Intervals.icu is asked', async () => {
+    const before = stack.fake.requests.length;
+    const batch = `[${Array.from({ length: MAX_BATCH + 1 }, (_, i) => toolCall(i + 1)).join(',')}]`;
+    const r = await post(batch, { 'mcp-protocol-version': '2025-03-26' });
+    expect(r.status).toBe(400);
+    expect(await r.json()).toMatchObject({ jsonrpc: '2.0', error: { code: -32600, message: expect.stringMatching(/at most 5 messages/) } });
+    expect(stack.fake.requests.length).toBe(before);
   });
 
   it('logs request paths without their query string', async () => {
