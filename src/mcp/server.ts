@@ -18,7 +18,7 @@ import { describeError, fail, ok, type ToolResult } from './results.js';
 export const SERVER_NAME = 'intervals-mcp';
 
 export const INSTRUCTIONS =
-  "Intervals.icu training data for one athlete (or a coach's athletes). Dates are YYYY-MM-DD in the athlete's time zone. " +
+  "Intervals.icu training data for one athlete (or a coach's athletes). Dates are YYYY-MM-DD in the athlete's time zone, from 1990-01-01 to two years ahead. " +
   'Fetch the data before advising and quote concrete numbers. Writes take dry_run: preview the change, confirm with the user, then write. ' +
   'A long list returns next: pass it back as cursor for the following page. Workout text syntax: resource intervals://workout-syntax.';
 
