@@ -177,6 +177,31 @@ async function drive(launch: Launch): Promise<{ tools: string[]; timezone: strin
   }
 }
 
+describe('intervals-mcp check-key from the installed package (what `node dist/cli.js check-key` runs in the image)', () => {
+  const checkKey = async (key: string) => {
+    try {
+      const { stdout } = await run(join(installDir, 'node_modules', '.bin', 'intervals-mcp'), ['check-key'], {
+        cwd: installDir,
+        env: { PATH, HOME: process.env.HOME ?? tmp, INTERVALS_API_KEY: key, INTERVALS_BASE_URL: fake.url },
+      });
+      return { code: 0, stdout };
+    } catch (err) {
+      const e = err as { code?: number; stdout?: string };
+      return { code: e.code ?? -1, stdout: e.stdout ?? '' };
+    }
+  };
+
+  it('exits 0 with one OK line for the right key, 1 with one FAIL line for a wrong one, never printing it', async () => {
+    const good = await checkKey('test-api-key');
+    expect(good.code).toBe(0);
+    expect(good.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^check-key: OK: /)]);
+    const wrong = await checkKey('wrong-key-123');
+    expect(wrong.code).toBe(1);
+    expect(wrong.stdout.trim().split('\n')).toEqual([expect.stringMatching(/^check-key: FAIL: .*401/)]);
+    expect(wrong.stdout).not.toContain('wrong-key-123');
+  }, 30_000);
+});
+
 describe("README's local set-ups", () => {
   it('the claude_desktop_config.json example starts the server and answers', async () => {
     const block = [...LOCAL.matchAll(/```json\n([\s\S]*?)```/g)].map((m) => m[1]!).find((b) => b.includes('mcpServers'));
