@@ -1,19 +1,11 @@
 /** Fitness (CTL), fatigue (ATL) and form (CTL − ATL): the shared model and its vocabulary. */
 import type { Wellness } from '../intervals/schemas.js';
 import { datesFrom } from './dates.js';
+import { formZone } from './form-zones.js';
 import { round } from './format.js';
 
 export const MODEL_NOTE =
   'Fitness (CTL) and fatigue (ATL) are 42- and 7-day exponentially weighted averages of daily load; form = CTL - ATL.';
-
-/** Intervals.icu's form zones (fitness chart). */
-export function formZone(form: number): string {
-  if (form > 25) return 'transition';
-  if (form > 5) return 'fresh';
-  if (form >= -10) return 'grey zone';
-  if (form >= -30) return 'optimal';
-  return 'high risk';
-}
 
 export const K_CTL = 1 - Math.exp(-1 / 42);
 export const K_ATL = 1 - Math.exp(-1 / 7);

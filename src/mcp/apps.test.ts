@@ -12,9 +12,7 @@ import { getEncoding } from 'js-tiktoken';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type Stack, startStack } from '../../test/support/harness.js';
 import { type BuiltView, buildViews, VIEW_CSP } from '../../views/build.js';
-import { ZONES, zoneOf } from '../../views/src/shared/zones.js';
 import { ConfigError, loadConfig } from '../config.js';
-import { formZone } from '../domain/fitness.js';
 import { APP_VIEWS, appToolMeta } from './apps.js';
 
 const run = promisify(execFile);
@@ -37,11 +35,6 @@ describe('APPS config', () => {
 });
 
 describe('view sources', () => {
-  it('the zones the form view shades are the ones get_fitness names', () => {
-    for (let form = -60; form <= 60; form += 0.25) expect(zoneOf(form), `form ${form}`).toBe(formZone(form));
-    expect(new Set(ZONES.map((z) => z.name))).toEqual(new Set([-40, -20, 0, 10, 30].map(formZone)));
-  });
-
   it('type-check as browser code (views and the test host page)', { timeout: 120_000 }, async () => {
     await run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'views/tsconfig.json']);
     await run(process.execPath, ['node_modules/typescript/bin/tsc', '-p', 'test/browser/tsconfig.json']);

@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { addDays, datesFrom, dayOf, daysBetween, weekStart } from '../domain/dates.js';
 import { InputError } from '../domain/errors.js';
-import { formZone, MODEL_NOTE, point } from '../domain/fitness.js';
+import { MODEL_NOTE, point } from '../domain/fitness.js';
+import { formZone } from '../domain/form-zones.js';
 import { hm, round } from '../domain/format.js';
 import {
   type ComplianceRow,

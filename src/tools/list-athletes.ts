@@ -1,6 +1,6 @@
 import * as z from 'zod';
 import { addDays, dayOf, todayIn } from '../domain/dates.js';
-import { formZone } from '../domain/fitness.js';
+import { formZone } from '../domain/form-zones.js';
 import { round } from '../domain/format.js';
 import { readable } from '../domain/weekly-review.js';
 import { IntervalsError } from '../intervals/errors.js';

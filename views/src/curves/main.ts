@@ -5,7 +5,7 @@
  */
 import { startView, type ViewContext } from '../shared/app.js';
 import { clockSecs, dateRange, durationSecs, isNum, mss, num, signed, str } from '../shared/format.js';
-import { h, linear, linePath, log, niceAxis, s } from '../shared/svg.js';
+import { chartSvg, h, linear, linePath, log, niceAxis, s } from '../shared/svg.js';
 
 interface Curves {
   sport: string;
@@ -109,14 +109,7 @@ function render(root: HTMLElement, c: Curves, ctx: ViewContext): void {
   const yTicks = pace ? Array.from({ length: Math.round((v1 - v0) / paceStep) + 1 }, (_, i) => v0 + i * paceStep) : ax.ticks;
   // Pace: faster (fewer seconds) is higher up, like the other metrics.
   const y = pace ? linear(v0, v1, top, bottom) : linear(v0, v1, bottom, top);
-  const svg = s('svg', {
-    width: W,
-    height: H,
-    viewBox: `0 0 ${W} ${H}`,
-    role: 'img',
-    tabindex: 0,
-    'aria-label': `${TITLES[kind]}, ${c.sport}: a ${c.a} vs b ${c.b}`,
-  });
+  const svg = chartSvg(W, H, `${TITLES[kind]}, ${c.sport}: a ${c.a} vs b ${c.b}`, { focusable: true });
   for (const t of yTicks) {
     svg.append(s('line', { class: 'grid', x1: left, x2: right, y1: y(t), y2: y(t) }));
     svg.append(s('text', { class: 'ylabel', x: left - 4, y: y(t) + 4, 'text-anchor': 'end' }, pace ? mss(t) : num(t)));

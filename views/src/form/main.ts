@@ -3,19 +3,13 @@
  * on the shaded form zones, the projection from planned workouts dashed after `projected_from`,
  * and a readout per day under the pointer (or arrow keys).
  */
+import type { Point } from '../../../src/domain/fitness.js';
 import { startView } from '../shared/app.js';
 import { addDays, dateRange, daysBetween, isNum, monthName, num, shortDate, signed, weekday } from '../shared/format.js';
-import { h, linear, linePath, niceAxis, s } from '../shared/svg.js';
-import { ZONES, zoneClass, zoneOf } from '../shared/zones.js';
+import { chartSvg, h, linear, linePath, niceAxis, s } from '../shared/svg.js';
+import { formZone, zoneBands, zoneClass } from '../shared/zones.js';
 
 type Values = (number | null)[];
-interface Point {
-  date: string;
-  ctl: number;
-  atl: number;
-  form: number;
-  zone: string;
-}
 interface Fitness {
   current?: Point;
   change_7d?: { ctl?: number; atl?: number; form?: number };
@@ -105,27 +99,10 @@ function render(root: HTMLElement, f: Fitness): void {
   const [b0, b1] = [axB.lo, axB.hi];
   const yB = linear(b0, b1, B.bottom, B.top);
 
-  const svg = s('svg', {
-    width: W,
-    height: H,
-    viewBox: `0 0 ${W} ${H}`,
-    role: 'img',
-    tabindex: 0,
-    'aria-label': `Fitness, fatigue and form from ${d.from} to ${d.to}`,
-  });
+  const svg = chartSvg(W, H, `Fitness, fatigue and form from ${d.from} to ${d.to}`, { focusable: true });
 
   // Zone bands behind the form line.
-  for (const z of ZONES) {
-    const lo = Math.max(z.min, b0);
-    const hi = Math.min(z.max, b1);
-    if (hi <= lo) continue;
-    const y0 = yB(hi);
-    const y1 = yB(lo);
-    svg.append(
-      s('rect', { class: `zone ${zoneClass(z.name)}`, 'data-zone': z.name, x: left, y: y0, width: right - left, height: y1 - y0 }),
-    );
-    if (y1 - y0 >= 12) svg.append(s('text', { class: 'zone-label', x: right - 4, y: y0 + 11, 'text-anchor': 'end' }, z.name));
-  }
+  svg.append(...zoneBands(yB, [b0, b1], [left, right], { labels: true }));
 
   // Grid and y labels.
   for (const [y, ax] of [
@@ -194,7 +171,7 @@ function render(root: HTMLElement, f: Fitness): void {
     const form = d.form[sel];
     readout.textContent =
       `${weekday(date)} ${shortDate(date, true)}${sel >= pf ? ' (projected)' : ''} · ` +
-      `Fitness ${fmt(d.ctl[sel])} · Fatigue ${fmt(d.atl[sel])} · Form ${fmt(form)}${isNum(form) ? ` ${zoneOf(form)}` : ''} · Load ${fmt(d.load[sel])}`;
+      `Fitness ${fmt(d.ctl[sel])} · Fatigue ${fmt(d.atl[sel])} · Form ${fmt(form)}${isNum(form) ? ` ${formZone(form)}` : ''} · Load ${fmt(d.load[sel])}`;
     readout.dataset.date = date;
     cursor.setAttribute('x1', String(x(sel)));
     cursor.setAttribute('x2', String(x(sel)));

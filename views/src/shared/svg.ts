@@ -14,6 +14,18 @@ export function s<K extends keyof SVGElementTagNameMap>(
   return el;
 }
 
+/** A chart's root: `width` × `height`, an image named `label`; `focusable` for a chart read with the arrow keys. */
+export function chartSvg(width: number, height: number, label: string, opts: { focusable?: boolean } = {}): SVGSVGElement {
+  return s('svg', {
+    width,
+    height,
+    viewBox: `0 0 ${width} ${height}`,
+    role: 'img',
+    tabindex: opts.focusable ? 0 : undefined,
+    'aria-label': label,
+  });
+}
+
 export function h<K extends keyof HTMLElementTagNameMap>(
   tag: K,
   attrs: Attrs = {},

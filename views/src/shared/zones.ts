@@ -1,29 +1,43 @@
 /**
- * Intervals.icu's form zones, as the tools name them (src/domain/fitness.ts `formZone`; a test
- * checks both agree). Bounds are on form = CTL − ATL.
+ * The form zones the views shade and name: the tools' own (src/domain/form-zones.ts, free of
+ * imports, so esbuild bundles it into the browser code).
  */
-export interface Zone {
-  name: string;
-  /** Lower bound (exclusive above `fresh`, inclusive below; see `zoneOf`). */
-  min: number;
-  max: number;
-}
+import { FORM_ZONES } from '../../../src/domain/form-zones.js';
+import { s } from './svg.js';
 
-export const ZONES: readonly Zone[] = [
-  { name: 'transition', min: 25, max: Number.POSITIVE_INFINITY },
-  { name: 'fresh', min: 5, max: 25 },
-  { name: 'grey zone', min: -10, max: 5 },
-  { name: 'optimal', min: -30, max: -10 },
-  { name: 'high risk', min: Number.NEGATIVE_INFINITY, max: -30 },
-];
-
-export function zoneOf(form: number): string {
-  if (form > 25) return 'transition';
-  if (form > 5) return 'fresh';
-  if (form >= -10) return 'grey zone';
-  if (form >= -30) return 'optimal';
-  return 'high risk';
-}
+export { FORM_ZONES, formZone } from '../../../src/domain/form-zones.js';
 
 /** CSS class for a zone name ("grey zone" → "z-grey"). */
 export const zoneClass = (name: string) => `z-${name.split(' ')[0]}`;
+
+/**
+ * The zone bands from `left` to `right` for the form range `lo`..`hi` on the scale `y`, highest
+ * first; `labels` names each band tall enough to hold its name.
+ */
+export function zoneBands(
+  y: (v: number) => number,
+  [lo, hi]: readonly [number, number],
+  [left, right]: readonly [number, number],
+  opts: { labels?: boolean; opacity?: number } = {},
+): SVGElement[] {
+  const out: SVGElement[] = [];
+  for (const z of FORM_ZONES) {
+    const from = Math.max(z.min, lo);
+    const to = Math.min(z.max, hi);
+    if (to <= from) continue;
+    const [y0, y1] = [y(to), y(from)];
+    out.push(
+      s('rect', {
+        class: `zone ${zoneClass(z.name)}`,
+        'data-zone': z.name,
+        x: left,
+        y: y0,
+        width: right - left,
+        height: y1 - y0,
+        opacity: opts.opacity,
+      }),
+    );
+    if (opts.labels && y1 - y0 >= 12) out.push(s('text', { class: 'zone-label', x: right - 4, y: y0 + 11, 'text-anchor': 'end' }, z.name));
+  }
+  return out;
+}

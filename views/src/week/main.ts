@@ -3,18 +3,12 @@
  * and label), load and time per sport, fitness and form at the week's end; the projection to
  * `project_to` drawn dashed when the answer has one.
  */
+import type { Point } from '../../../src/domain/fitness.js';
 import { startView } from '../shared/app.js';
 import { addDays, dateRange, daysBetween, isNum, isoWeek, num, rowsOf, shortDate, str, type Table, weekday } from '../shared/format.js';
-import { h, linear, linePath, niceAxis, s } from '../shared/svg.js';
-import { ZONES, zoneClass } from '../shared/zones.js';
+import { chartSvg, h, linear, linePath, niceAxis, s } from '../shared/svg.js';
+import { zoneBands, zoneClass } from '../shared/zones.js';
 
-interface Point {
-  date: string;
-  ctl: number;
-  atl: number;
-  form: number;
-  zone: string;
-}
 interface Review {
   range: string;
   weeks: Table;
@@ -154,29 +148,8 @@ function projection(p: NonNullable<Review['projection']>, width: number): HTMLEl
   const ax = niceAxis(Math.min(-10, ...vals), Math.max(10, ...vals), 4);
   const [y0, y1] = [ax.lo, ax.hi];
   const y = linear(y0, y1, bottom, top);
-  const svg = s('svg', {
-    width: W,
-    height: H,
-    viewBox: `0 0 ${W} ${H}`,
-    role: 'img',
-    'aria-label': `Projected fitness and form to ${p.end.date}`,
-  });
-  for (const z of ZONES) {
-    const lo = Math.max(z.min, y0);
-    const hi = Math.min(z.max, y1);
-    if (hi > lo)
-      svg.append(
-        s('rect', {
-          class: `zone ${zoneClass(z.name)}`,
-          'data-zone': z.name,
-          x: left,
-          y: y(hi),
-          width: right - left,
-          height: y(lo) - y(hi),
-          opacity: 0.7,
-        }),
-      );
-  }
+  const svg = chartSvg(W, H, `Projected fitness and form to ${p.end.date}`);
+  svg.append(...zoneBands(y, [y0, y1], [left, right], { opacity: 0.7 }));
   for (const t of ax.ticks) {
     svg.append(s('line', { class: 'grid', x1: left, x2: right, y1: y(t), y2: y(t) }));
     svg.append(s('text', { x: left - 4, y: y(t) + 4, 'text-anchor': 'end' }, num(t)));
