@@ -170,6 +170,17 @@ export function buildQuery(query: Query | undefined): string {
 }
 
 const seg = (s: string | number) => encodeURIComponent(String(s));
+
+const lists = new WeakMap<z.ZodType, z.ZodType>();
+/** `z.array(item)`, built once per item schema instead of on every call (it showed in the profile). */
+function listOf<T extends z.ZodType>(item: T): z.ZodArray<T> {
+  let list = lists.get(item) as z.ZodArray<T> | undefined;
+  if (!list) {
+    list = z.array(item);
+    lists.set(item, list);
+  }
+  return list;
+}
 const cancelled = (what: string) => new IntervalsError('timeout', `The request for ${what} was cancelled.`);
 
 /** One attempt's raw result. */
@@ -247,7 +258,7 @@ export class IntervalsClient {
 
   listSportSettings(athleteId = this.defaultAthleteId, signal?: AbortSignal) {
     return this.get(`/athlete/${seg(athleteId)}/sport-settings`, {
-      schema: z.array(SportSettingsSchema),
+      schema: listOf(SportSettingsSchema),
       what: `sport settings of athlete ${athleteId}`,
       signal,
     });
@@ -280,7 +291,7 @@ export class IntervalsClient {
     const { fields = ACTIVITY_LIST_FIELDS, ...rest } = params;
     return this.get(`/athlete/${seg(athleteId)}/activities`, {
       query: { ...rest, fields: fields === 'all' ? undefined : fields },
-      schema: z.array(ActivitySchema),
+      schema: listOf(ActivitySchema),
       what: `activities of athlete ${athleteId}`,
       signal,
     });
@@ -306,7 +317,7 @@ export class IntervalsClient {
   getStreams(activityId: string, types: readonly string[], signal?: AbortSignal) {
     return this.get(`/activity/${seg(activityId)}/streams`, {
       query: { types },
-      schema: z.array(ActivityStreamSchema),
+      schema: listOf(ActivityStreamSchema),
       what: `streams of activity ${activityId}`,
       signal,
     });
@@ -328,7 +339,7 @@ export class IntervalsClient {
   searchActivities(athleteId: string, params: { q: string; limit?: number }, signal?: AbortSignal) {
     return this.get(`/athlete/${seg(athleteId)}/activities/search`, {
       query: params,
-      schema: z.array(ActivitySearchResultSchema),
+      schema: listOf(ActivitySearchResultSchema),
       what: `activity search of athlete ${athleteId}`,
       signal,
     });
@@ -350,7 +361,7 @@ export class IntervalsClient {
     const { fields = WELLNESS_LIST_FIELDS, ...rest } = params;
     return this.get(`/athlete/${seg(athleteId)}/wellness`, {
       query: { ...rest, fields: fields === 'all' ? undefined : fields },
-      schema: z.array(WellnessSchema),
+      schema: listOf(WellnessSchema),
       what: `wellness of athlete ${athleteId}`,
       signal,
     });
@@ -378,7 +389,7 @@ export class IntervalsClient {
   listEvents(athleteId: string, params: { oldest: string; newest: string; category?: readonly string[] }, signal?: AbortSignal) {
     return this.get(`/athlete/${seg(athleteId)}/events`, {
       query: params,
-      schema: z.array(EventSchema),
+      schema: listOf(EventSchema),
       what: `calendar of athlete ${athleteId}`,
       signal,
     });
@@ -423,7 +434,7 @@ export class IntervalsClient {
     return this.send('POST', `/athlete/${seg(athleteId)}/events/bulk`, {
       query: { upsert: true },
       body: events,
-      schema: z.array(EventSchema),
+      schema: listOf(EventSchema),
       what: `bulk upsert of ${events.length} events for athlete ${athleteId}`,
       signal,
     });
@@ -433,7 +444,7 @@ export class IntervalsClient {
 
   listFolders(athleteId: string, signal?: AbortSignal) {
     return this.get(`/athlete/${seg(athleteId)}/folders`, {
-      schema: z.array(FolderSchema),
+      schema: listOf(FolderSchema),
       what: `workout library of athlete ${athleteId}`,
       signal,
     });
@@ -441,7 +452,7 @@ export class IntervalsClient {
 
   listWorkouts(athleteId: string, signal?: AbortSignal) {
     return this.get(`/athlete/${seg(athleteId)}/workouts`, {
-      schema: z.array(WorkoutSchema),
+      schema: listOf(WorkoutSchema),
       what: `library workouts of athlete ${athleteId}`,
       signal,
     });
