@@ -5,9 +5,10 @@
  * the fake Intervals.icu, and a clean exit when the client closes. Then the README's local
  * set-ups, run as the clients run them: the Claude Desktop JSON config and the `claude mcp add`
  * line, each started with its own command, arguments and environment (npx finds the installed
- * package, offline).
+ * package, offline). And the README's Quick start: `npm run demo` and `npm start` over HTTP.
  */
-import { execFile } from 'node:child_process';
+import { execFile, spawn } from 'node:child_process';
+import { once } from 'node:events';
 import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { delimiter, dirname, join, resolve } from 'node:path';
@@ -15,6 +16,7 @@ import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { StdioClientTransport } from '@modelcontextprotocol/sdk/client/stdio.js';
+import { StreamableHTTPClientTransport } from '@modelcontextprotocol/sdk/client/streamableHttp.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type FakeIntervals, SAMPLE_ATHLETE_ID, startFakeIntervals } from './fake-intervals/index.js';
 
@@ -176,6 +178,80 @@ async function drive(launch: Launch): Promise<{ tools: string[]; timezone: strin
     await client.close();
   }
 }
+
+// ---- the README's Quick start ------------------------------------------------------------------
+
+/** Run an npm script in its own process group; resolves with the first stdout/stderr line matching `ready`. */
+async function startScript(script: string, env: Record<string, string>, ready: RegExp) {
+  const child = spawn('npm', ['run', '--silent', script], { cwd: ROOT, env: { ...npmEnv, ...env }, detached: true });
+  let out = '';
+  const line = await new Promise<RegExpExecArray>((resolve, reject) => {
+    const look = (d: Buffer) => {
+      out += d.toString();
+      const m = ready.exec(out);
+      if (m) resolve(m);
+    };
+    child.stdout.on('data', look);
+    child.stderr.on('data', look);
+    child.on('exit', (code) => reject(new Error(`npm run ${script} exited ${code} before it was ready:\n${out}`)));
+  });
+  const stop = async () => {
+    if (child.exitCode !== null) return child.exitCode;
+    process.kill(-child.pid!, 'SIGTERM');
+    // 'close': every process holding the pipes (npm and the server it started) has gone.
+    const [code] = (await once(child, 'close')) as [number | null];
+    return code;
+  };
+  return { line, output: () => out, stop };
+}
+
+/** tools/list and one tool call over Streamable HTTP. */
+async function askOverHttp(url: string): Promise<{ tools: string[]; rows: number }> {
+  const client = new Client({ name: 'readme-test', version: '1.0.0' });
+  await client.connect(new StreamableHTTPClientTransport(new URL(url)));
+  try {
+    const tools = (await client.listTools()).tools.map((t) => t.name);
+    const r = await client.callTool({ name: 'list_activities', arguments: { limit: 5 } });
+    expect(r.isError, JSON.stringify(r.content)).toBeFalsy();
+    return { tools, rows: (r.structuredContent as { activities: { rows: unknown[] } }).activities.rows.length };
+  } finally {
+    await client.close();
+  }
+}
+
+describe("README's Quick start", () => {
+  const QUICK = README.slice(README.indexOf('## Quick start'), README.indexOf('## Run locally'));
+
+  it('`npm run demo` serves the fake athlete on loopback: list_activities {"limit": 5} answers five rows', async () => {
+    expect(QUICK).toContain('npm ci && npm run demo');
+    const demo = await startScript('demo', { PORT: '0', LOG_LEVEL: 'warn' }, /Demo ready: MCP endpoint (http:\/\/127\.0\.0\.1:\d+\/mcp)/);
+    try {
+      const { tools, rows } = await askOverHttp(demo.line[1]!);
+      expect(tools).toEqual(expect.arrayContaining(['list_activities', 'get_fitness', 'create_event']));
+      expect(rows).toBe(5);
+    } finally {
+      await demo.stop();
+    }
+  }, 60_000);
+
+  it('`npm run build && INTERVALS_API_KEY=… npm start` serves the built server on loopback (the build ran at npm pack)', async () => {
+    expect(QUICK).toContain('npm ci && npm run build && INTERVALS_API_KEY=your-key npm start');
+    const start = await startScript(
+      'start',
+      { INTERVALS_API_KEY: 'test-api-key', INTERVALS_BASE_URL: fake.url, PORT: '0', LOG_LEVEL: 'info' },
+      /"url":"(http:\/\/127\.0\.0\.1:\d+\/mcp)"/,
+    );
+    try {
+      const { rows } = await askOverHttp(start.line[1]!);
+      expect(rows).toBe(5);
+      expect(start.output()).not.toContain('test-api-key');
+    } finally {
+      await start.stop();
+    }
+    // SIGTERM to npm's process group reaches the server, which drains and says so.
+    expect(start.output()).toMatch(/"msg":"stopped"/);
+  }, 60_000);
+});
 
 describe('intervals-mcp check-key from the installed package (what `node dist/cli.js check-key` runs in the image)', () => {
   const checkKey = async (key: string) => {
