@@ -1,7 +1,8 @@
 /**
  * Isolation under load: several people call at once, interleaved, through one server and one shared
  * Intervals.icu guard (per-user keys, then OAuth tokens). Every answer is checked against the
- * caller's own data on the fake; a single answer from someone else's account fails the test. The
+ * caller's own data on the fake, with the read cache on; a single answer from someone else's
+ * account fails the test. The
  * figures (calls, wall time, rate) are printed, not asserted.
  */
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
@@ -143,7 +144,9 @@ describe('per-user: 1,000+ interleaved calls from four people', () => {
     );
     stack = await startStack({
       fake: { accounts: PEOPLE.map((p) => ({ athleteId: p.athlete, apiKey: p.key })) },
-      env: { ...pomerium.env, INTERVALS_CREDENTIALS: 'per-user', USERS_FILE: join(dir, 'users.json') },
+      // The read cache and request coalescing on (they are in production): neither may hand one
+      // person's answer to another.
+      env: { ...pomerium.env, INTERVALS_CREDENTIALS: 'per-user', USERS_FILE: join(dir, 'users.json'), INTERVALS_CACHE_TTL_MS: '60000' },
       logger: logs.logger,
       noClient: true,
     });
@@ -166,7 +169,7 @@ describe('oauth: interleaved calls with four tokens', () => {
   it('every answer is the token owner own data', async () => {
     stack = await startStack({
       fake: { accounts: PEOPLE.map((p) => ({ athleteId: p.athlete, apiKey: p.key, tokens: [{ token: p.token }] })) },
-      env: { ...pomerium.env, INTERVALS_CREDENTIALS: 'oauth' },
+      env: { ...pomerium.env, INTERVALS_CREDENTIALS: 'oauth', INTERVALS_CACHE_TTL_MS: '60000' },
       logger: logs.logger,
       noClient: true,
     });
