@@ -5,6 +5,7 @@
  * 'YYYY-MM-DD' date of the athlete), so the same `today` always gives the same data.
  */
 
+import { readFileSync } from 'node:fs';
 import {
   type ActivitySim,
   hashString,
@@ -36,22 +37,22 @@ export const SEED_FITNESS = 40;
 /** Number of days of history (first activity day = today - HISTORY_DAYS + 1). */
 export const HISTORY_DAYS = 182;
 
-export const EVENT_CATEGORIES = [
-  'WORKOUT',
-  'RACE_A',
-  'RACE_B',
-  'RACE_C',
-  'NOTE',
-  'PLAN',
-  'HOLIDAY',
-  'SICK',
-  'INJURED',
-  'SET_EFTP',
-  'FITNESS_DAYS',
-  'SEASON_START',
-  'TARGET',
-  'SET_FITNESS',
-] as const;
+/** A string enum of the vendored OpenAPI spec (src/intervals/openapi/), e.g. `Event.category`. */
+function apiEnum(schema: string, property: string): readonly string[] {
+  const spec = JSON.parse(readFileSync(new URL('../../src/intervals/openapi/intervals-icu-openapi.json', import.meta.url), 'utf8')) as {
+    components: { schemas: Record<string, { properties?: Record<string, { enum?: string[] }> }> };
+  };
+  const values = spec.components.schemas[schema]?.properties?.[property]?.enum;
+  if (!values?.length) throw new Error(`the OpenAPI spec has no enum for ${schema}.${property}`);
+  return values;
+}
+
+/**
+ * The calendar categories Intervals.icu accepts: the `Event.category` enum of the vendored OpenAPI
+ * spec. Read from the spec, not from the server's own list (src/domain/events.ts), so that a wrong
+ * category in the server is refused here as the real API would refuse it.
+ */
+export const EVENT_CATEGORIES: readonly string[] = apiEnum('Event', 'category');
 
 export const EVENT_KEYS = [
   'id',
@@ -1439,8 +1440,7 @@ function uuid(rng: Rng): string {
   return `${rng.hex(8)}-${rng.hex(4)}-4${rng.hex(3)}-${'89ab'[Math.floor(rng.next() * 4)] ?? '8'}${rng.hex(3)}-${rng.hex(12)}`;
 }
 
-const isCategory = (c: unknown): c is (typeof EVENT_CATEGORIES)[number] =>
-  typeof c === 'string' && (EVENT_CATEGORIES as readonly string[]).includes(c);
+const isCategory = (c: unknown): c is string => typeof c === 'string' && EVENT_CATEGORIES.includes(c);
 
 /** Applies workout-text parsing to a WORKOUT event in place. */
 function applyWorkoutParse(ath: AthleteState, ev: Json, input: Json): void {
