@@ -118,6 +118,16 @@ const activityFields = {
  */
 export const ACTIVITY_LIST_FIELDS: readonly string[] = Object.freeze([...Object.keys(activityFields), '_note']);
 
+/** What an interval and a group of intervals both report, in this order. */
+const intervalTotalFields = {
+  moving_time: int,
+  elapsed_time: int,
+  distance: num,
+  average_watts: num,
+  weighted_average_watts: num,
+  intensity: num,
+};
+
 const intervalFields = {
   id: int,
   type: str,
@@ -126,12 +136,7 @@ const intervalFields = {
   end_index: int,
   start_time: int,
   end_time: int,
-  moving_time: int,
-  elapsed_time: int,
-  distance: num,
-  average_watts: num,
-  weighted_average_watts: num,
-  intensity: num,
+  ...intervalTotalFields,
   training_load: num,
   average_heartrate: num,
   max_heartrate: num,
@@ -148,12 +153,7 @@ export type Interval = z.infer<typeof IntervalSchema>;
 const intervalGroupFields = {
   id: str,
   count: int,
-  moving_time: int,
-  elapsed_time: int,
-  distance: num,
-  average_watts: num,
-  weighted_average_watts: num,
-  intensity: num,
+  ...intervalTotalFields,
   average_heartrate: num,
   average_speed: num,
 } satisfies FieldsOf<S['IntervalGroup']>;
