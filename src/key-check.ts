@@ -43,72 +43,52 @@ function describeFailure(err: unknown, who: string, opts: KeyCheckOptions): Upst
   const { athleteId } = opts;
   const where = opts.baseUrl ? ` (INTERVALS_BASE_URL=${opts.baseUrl})` : '';
   if (!(err instanceof IntervalsError)) {
-    return {
-      ok: false,
-      cause: 'check_failed',
-      reason: 'the Intervals.icu key check failed',
-      message: `Intervals.icu key check failed unexpectedly (${err instanceof Error ? err.name : 'unknown error'})`,
-      severity: 'error',
-    };
+    return failed(
+      'check_failed',
+      'the Intervals.icu key check failed',
+      `Intervals.icu key check failed unexpectedly (${err instanceof Error ? err.name : 'unknown error'})`,
+      'error',
+    );
   }
   const status = err.status !== undefined ? ` (${err.status})` : '';
   switch (err.kind) {
     case 'auth':
-      return {
-        ok: false,
-        cause: 'key_rejected',
-        reason: 'Intervals.icu rejected the API key (401)',
-        message:
-          'Intervals.icu rejected INTERVALS_API_KEY (401): copy the key again from Intervals.icu → Settings → Developer Settings (the API key, not the athlete id)',
-        severity: 'error',
-      };
+      return failed(
+        'key_rejected',
+        'Intervals.icu rejected the API key (401)',
+        'Intervals.icu rejected INTERVALS_API_KEY (401): copy the key again from Intervals.icu → Settings → Developer Settings (the API key, not the athlete id)',
+        'error',
+      );
     case 'forbidden':
-      return {
-        ok: false,
-        cause: 'athlete_forbidden',
-        reason: `the API key may not read ${who} (403)`,
-        message: `Intervals.icu accepted the key but refused ${who} (403): INTERVALS_ATHLETE_ID must be 0 (the key's owner) or an athlete who shares data with the owner`,
-        severity: 'error',
-      };
+      return failed(
+        'athlete_forbidden',
+        `the API key may not read ${who} (403)`,
+        `Intervals.icu accepted the key but refused ${who} (403): INTERVALS_ATHLETE_ID must be 0 (the key's owner) or an athlete who shares data with the owner`,
+        'error',
+      );
     case 'not_found':
-      return {
-        ok: false,
-        cause: 'athlete_not_found',
-        reason: `${who} does not exist on Intervals.icu (404)`,
-        message: `Intervals.icu has no athlete ${athleteId} (404): check INTERVALS_ATHLETE_ID (0, or i<digits> from the athlete's profile URL)`,
-        severity: 'error',
-      };
+      return failed(
+        'athlete_not_found',
+        `${who} does not exist on Intervals.icu (404)`,
+        `Intervals.icu has no athlete ${athleteId} (404): check INTERVALS_ATHLETE_ID (0, or i<digits> from the athlete's profile URL)`,
+        'error',
+      );
     case 'rate_limited':
-      return {
-        ok: false,
-        cause: 'rate_limited',
-        reason: 'Intervals.icu is rate limiting this server (429)',
-        message: `Intervals.icu key check inconclusive: ${err.message}`,
-        severity: 'warn',
-      };
+      return failed(
+        'rate_limited',
+        'Intervals.icu is rate limiting this server (429)',
+        `Intervals.icu key check inconclusive: ${err.message}`,
+      );
     case 'network':
-      return {
-        ok: false,
-        cause: 'unreachable',
-        reason: 'Intervals.icu is unreachable',
-        message: `Intervals.icu key check failed: ${err.message}${where}`,
-        severity: 'warn',
-      };
+      return failed('unreachable', 'Intervals.icu is unreachable', `Intervals.icu key check failed: ${err.message}${where}`);
     case 'timeout':
-      return {
-        ok: false,
-        cause: 'timeout',
-        reason: 'Intervals.icu did not answer in time',
-        message: `Intervals.icu key check failed: ${err.message}${where}`,
-        severity: 'warn',
-      };
+      return failed('timeout', 'Intervals.icu did not answer in time', `Intervals.icu key check failed: ${err.message}${where}`);
     default:
-      return {
-        ok: false,
-        cause: 'upstream_error',
-        reason: `Intervals.icu failed${status}`,
-        message: `Intervals.icu key check failed${status}: ${err.message}`,
-        severity: 'warn',
-      };
+      return failed('upstream_error', `Intervals.icu failed${status}`, `Intervals.icu key check failed${status}: ${err.message}`);
   }
+}
+
+/** A failed check: a wrong key or athlete is an error; what may pass by itself (rate limit, network) a warning. */
+function failed(cause: string, reason: string, message: string, severity: 'error' | 'warn' = 'warn'): UpstreamVerdict {
+  return { ok: false, cause, reason, message, severity };
 }
