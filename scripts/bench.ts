@@ -17,7 +17,8 @@
  * - RSS of the default-settings server idle, after 50k and 100k calls, and after 10 s idle
  *   (--quick: 5k/10k calls, 3 s idle; --smaps adds where the resident memory is);
  * - with --profile: a CPU profile of the server under load (list_activities, get_wellness) and its
- *   top self-time functions (from an unminified one-file bundle, so each frame names its module);
+ *   top self-time functions (from an unminified one-file bundle, so each frame names its module;
+ *   --keep-profile keeps the .cpuprofile for Chrome DevTools);
  * - with --peer DIR: the same scenarios against another Streamable HTTP server (see runPeer).
  *
  * Bounded: a fixed number of calls per phase, each phase also capped in time. Prints figures and
@@ -26,7 +27,7 @@
  * the pacing; every other setting is the default.
  */
 import { type ChildProcess, spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readdirSync, readFileSync, statSync } from 'node:fs';
+import { existsSync, mkdtempSync, readdirSync, readFileSync, rmSync, statSync } from 'node:fs';
 import { createServer } from 'node:net';
 import { tmpdir } from 'node:os';
 import { join, resolve } from 'node:path';
@@ -379,9 +380,14 @@ async function profile(fake: FakeIntervals) {
     .filter((f) => f.endsWith('.cpuprofile'))
     .sort((a, b) => statSync(join(dir, b)).size - statSync(join(dir, a)).size)[0];
   if (!file) throw new Error(`no CPU profile written to ${dir}`);
-  console.log(`\nCPU profile of the server, ${CALLS} calls each of list_activities(limit 5) and get_wellness(7 d) (${join(dir, file)})`);
+  const keep = flag('--keep-profile');
+  console.log(
+    `\nCPU profile of the server, ${CALLS} calls each of list_activities(limit 5) and get_wellness(7 d)${keep ? ` (${join(dir, file)})` : ''}`,
+  );
   const map = bundleSources(pathToFileURL(bundle).href, readFileSync(bundle, 'utf8'));
   console.log(summariseProfile(JSON.parse(readFileSync(join(dir, file), 'utf8')), 30, map));
+  // The profile and its bundle are a few MiB: kept only when asked for (--keep-profile).
+  if (!keep) rmSync(dir, { recursive: true, force: true });
   fake.requests.length = 0;
 }
 
