@@ -165,8 +165,7 @@ export function createMcpServer(deps: McpDeps, info: RequestInfo = {}, scope: Se
         outputSchema: tool.output,
         annotations: tool.annotations,
       },
-      async (args: Record<string, unknown>, extra: { signal?: AbortSignal }) =>
-        runTool(deps, tool, args, extra.signal, info),
+      async (args: Record<string, unknown>, extra: { signal?: AbortSignal }) => runTool(deps, tool, args, extra.signal, info),
     );
   }
   // The catalogue is the same for every request: serve it from a cache built once per deps, without
@@ -174,7 +173,7 @@ export function createMcpServer(deps: McpDeps, info: RequestInfo = {}, scope: Se
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: catalogue(deps) }));
   if (scope === 'all') {
     deps.extras?.(server);
-    if (deps.apps) registerApps(server, exposedTools(deps).map((t) => t.name));
+    if (deps.apps) registerApps(server, exposed.map((t) => t.name));
   }
   return server;
 }
