@@ -173,7 +173,8 @@ export function createMcpServer(deps: McpDeps, info: RequestInfo = {}, scope: Se
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: catalogue(deps) }));
   if (scope === 'all') {
     deps.extras?.(server);
-    if (deps.apps) registerApps(server, exposed.map((t) => t.name));
+    const names = exposed.map((t) => t.name);
+    if (deps.apps) registerApps(server, names);
   }
   return server;
 }
