@@ -2,9 +2,9 @@ import { describe, expect, it } from 'vitest';
 import { InputError } from '../domain/errors.js';
 import type { IntervalsClient } from '../intervals/client.js';
 import { IntervalsError } from '../intervals/errors.js';
+import { fingerprint } from '../intervals/fingerprint.js';
 import { explainError, explainingClient, isWriteMethod, scopeArea } from './client-errors.js';
 import { createCursorSealer } from './cursor-seal.js';
-import { fingerprint } from './fingerprint.js';
 import { bearerToken } from './router.js';
 
 describe('fingerprint', () => {

@@ -16,13 +16,13 @@
 import type { Config } from '../config.js';
 import { UpstreamCache } from '../intervals/cache.js';
 import { IntervalsClient, type IntervalsClientOptions } from '../intervals/client.js';
+import { fingerprint } from '../intervals/fingerprint.js';
 import { IntervalsGuard } from '../intervals/guard.js';
 import type { Logger } from '../logger.js';
 import type { CursorSeal, McpDeps } from '../mcp/server.js';
 import { type ContextFactory, createContextFactory, ProfileCache } from '../tools/support/context.js';
 import { explainingClient } from './client-errors.js';
 import { createCursorSealer } from './cursor-seal.js';
-import { fingerprint } from './fingerprint.js';
 import { Users } from './users.js';
 import type { UserEntry } from './users-file.js';
 

@@ -2,8 +2,8 @@ import { chmodSync, mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, describe, expect, it } from 'vitest';
+import { fingerprint } from '../intervals/fingerprint.js';
 import { createLogger } from '../logger.js';
-import { fingerprint } from './fingerprint.js';
 import { Users } from './users.js';
 import { loadUsersFile, UsersFileError } from './users-file.js';
 

@@ -14,7 +14,7 @@ import { dirname, extname, isAbsolute, resolve } from 'node:path';
 import { parse as parseYaml, YAMLParseError } from 'yaml';
 import * as z from 'zod';
 import { ATHLETE_ID_PATTERN, ConfigError } from '../config.js';
-import { fingerprint } from './fingerprint.js';
+import { fingerprint } from '../intervals/fingerprint.js';
 
 /** One person, as the server uses them. */
 export interface UserEntry {

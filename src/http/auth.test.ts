@@ -342,9 +342,8 @@ describe('JWKS fetching', () => {
       const app = await startApp(pomerium('jwks', { jwksUrl: `http://127.0.0.1:${port}/jwks.json` }), {
         jwksTimeoutMs: 200,
       });
-      const t0 = Date.now();
+      // The server never answers: without the 200 ms bound this would hang past the test's timeout.
       await expectForbidden(app, await assertion(), /cannot fetch the signing keys/);
-      expect(Date.now() - t0).toBeLessThan(5_000);
     } finally {
       hanging.closeAllConnections();
       await new Promise((resolve) => hanging.close(resolve));

@@ -12,7 +12,8 @@ import { MockAgent } from 'undici';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { BASE, connError, failure, KEY, makeClient, sleeps, useNock } from '../../test/support/intervals-client.js';
 import { UpstreamCache } from './cache.js';
-import { credentialFingerprint, DNS_CODES, errorCode, IntervalsClient, isTlsCode, RETRYABLE_CODES } from './client.js';
+import { DNS_CODES, errorCode, IntervalsClient, isTlsCode, RETRYABLE_CODES } from './client.js';
+import { fingerprint } from './fingerprint.js';
 import { IntervalsGuard } from './guard.js';
 import { ACTIVITY_LIST_FIELDS, WELLNESS_LIST_FIELDS } from './schemas.js';
 import { VirtualClock } from './virtual-clock.js';
@@ -217,8 +218,9 @@ describe('coalescing and the read cache', () => {
     const a = makeClient({ apiKey: 'key-a', cache, guard: new IntervalsGuard() });
     const b = makeClient({ apiKey: 'key-b', cache, guard: a.guard });
     expect(a.credentialKey).not.toBe(b.credentialKey);
-    expect(a.credentialKey).toMatch(/^[0-9a-f]{16}$/);
-    expect(a.credentialKey).toBe(credentialFingerprint(`Basic ${Buffer.from('API_KEY:key-a').toString('base64')}`));
+    expect(a.credentialKey).toMatch(/^k-[0-9a-f]{12}$/);
+    // The same name the credentials layer logs for this key.
+    expect(a.credentialKey).toBe(fingerprint('api_key', 'key-a'));
     await expect(a.getAthlete()).resolves.toMatchObject({ id: 'iA' });
     await expect(b.getAthlete()).resolves.toMatchObject({ id: 'iB' });
     await expect(a.getAthlete()).resolves.toMatchObject({ id: 'iA' }); // from a's cache entry

@@ -17,7 +17,6 @@
  * - responses validated with zod at the boundary (loose objects: the API adds fields);
  * - errors mapped to IntervalsError kinds with actionable messages, never showing the base URL.
  */
-import { createHash } from 'node:crypto';
 import { pipeline, type Readable } from 'node:stream';
 import { createBrotliDecompress, createGunzip, createInflate } from 'node:zlib';
 import { type Dispatcher, request } from 'undici';
@@ -25,6 +24,7 @@ import * as z from 'zod';
 import type { Logger } from '../logger.js';
 import { UpstreamCache } from './cache.js';
 import { errorForStatus, IntervalsError, redact, upstreamDetail } from './errors.js';
+import { fingerprint } from './fingerprint.js';
 import { type Clock, type GuardOptions, IntervalsGuard, type Outcome, type Permit, realClock } from './guard.js';
 import {
   ACTIVITY_LIST_FIELDS,
@@ -38,6 +38,8 @@ import {
   FolderSchema,
   IntervalsDtoSchema,
   SportSettingsSchema,
+  STRAVA_FIX,
+  STRAVA_REASON,
   WELLNESS_LIST_FIELDS,
   WellnessSchema,
   WorkoutSchema,
@@ -128,11 +130,6 @@ const MAX_ERROR_BODY = 16 * 1024;
 
 export const DEFAULT_RETRY: RetryPolicy = { retries: 3, baseDelayMs: 300, maxDelayMs: 4_000, budgetMs: 20_000 };
 
-/** A stable, non-reversible name for a credential: keys caches and fair queues, safe to log. */
-export function credentialFingerprint(secret: string): string {
-  return createHash('sha256').update(`intervals-mcp\u0000${secret}`).digest('hex').slice(0, 16);
-}
-
 /** The transport error's code, looking through wrappers: a DNS or TLS code anywhere wins. */
 export function errorCode(err: unknown): string | undefined {
   const codes: string[] = [];
@@ -220,7 +217,7 @@ export class IntervalsClient {
     }
     this.authHeader =
       opts.bearerToken !== undefined ? `Bearer ${opts.bearerToken}` : `Basic ${Buffer.from(`API_KEY:${opts.apiKey}`).toString('base64')}`;
-    this.credentialKey = credentialFingerprint(this.authHeader);
+    this.credentialKey = opts.bearerToken !== undefined ? fingerprint('bearer', opts.bearerToken) : fingerprint('api_key', secret);
     this.secrets = [secret];
     this.timeoutMs = opts.timeoutMs ?? opts.guard?.options.timeoutMs ?? opts.limits?.timeoutMs ?? 30_000;
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
@@ -682,11 +679,7 @@ export class IntervalsClient {
   private mapStatus(status: number, text: string, what: string, retryAfterMs: number | undefined, write: boolean): IntervalsError {
     const detail = upstreamDetail(text, this.secrets);
     if (status === 422 && detail && /strava/i.test(detail)) {
-      return new IntervalsError(
-        'strava',
-        `${what} came from Strava: Strava-synced activities are not available through the Intervals.icu API. Sync the device (Garmin, Wahoo, Zwift…) to Intervals.icu directly, or upload the file.`,
-        status,
-      );
+      return new IntervalsError('strava', `${what} came from Strava: ${STRAVA_REASON}. ${STRAVA_FIX}`, status);
     }
     return errorForStatus(status, what, detail, retryAfterMs, write);
   }

@@ -1,6 +1,6 @@
 /**
- * A credential's fingerprint: a short, stable name for an API key or OAuth token that logs, caches
- * and the fair queue can carry instead of the secret. SHA-256 over a domain label and the secret,
+ * A credential's fingerprint: a short, stable name for an API key or OAuth token that logs, the
+ * read cache and the fair queue all carry instead of the secret (one name per credential everywhere). SHA-256 over a domain label and the secret,
  * 12 hex digits (48 bits): enough to tell a household's or a club's credentials apart, useless for
  * recovering a high-entropy key.
  */

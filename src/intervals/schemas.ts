@@ -180,6 +180,10 @@ export type StravaStub = z.infer<typeof StravaStubSchema>;
 /** An activity as a list or get returns it: the full record or a Strava stub, told apart up front. */
 export const ActivitySchema = z.union([StravaStubSchema, FullActivitySchema]);
 export type Activity = FullActivity | StravaStub;
+/** Why a Strava-synced activity has no data, and what to do: said in these words by every answer. */
+export const STRAVA_REASON = 'Strava-synced activities are not available through the Intervals.icu API';
+export const STRAVA_FIX = 'Sync the device (Garmin, Wahoo, Zwift…) to Intervals.icu directly, or upload the file.';
+
 export function isStravaStub(a: Activity): a is StravaStub {
   return a.source === 'STRAVA' && typeof (a as StravaStub)._note === 'string';
 }

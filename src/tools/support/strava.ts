@@ -3,8 +3,7 @@
  * tool tells them apart with `isStravaStub` (intervals/schemas.ts), or `readable` for a list, and
  * says the same reason and the same fix in the words below.
  */
-export const STRAVA_REASON = 'Strava-synced activities are not available through the Intervals.icu API';
-export const STRAVA_FIX = 'Sync the device (Garmin, Wahoo, Zwift…) to Intervals.icu directly, or upload the file.';
+import { STRAVA_FIX, STRAVA_REASON } from '../../intervals/schemas.js';
 
 /** The error for one activity that came from Strava. */
 export const stravaActivityMessage = (id: string) => `Activity ${id} came from Strava: ${STRAVA_REASON}. ${STRAVA_FIX}`;
