@@ -2,20 +2,26 @@
  * Process start-up for every entry point (`node dist/index.js`, `npm start`, the `intervals-mcp`
  * bin), run before any application module loads:
  *
- * - **Memory defaults.** The heap settings the container uses (a capped old space keeps RSS low, a
- *   larger young generation keeps per-request garbage cheap) apply everywhere by default. V8 reads
- *   them only at process start, so when neither the command line nor NODE_OPTIONS sets them, the
- *   process replaces itself (`process.execve`: same pid, same stdio, no second process) with one that
- *   has them. Setting either flag yourself (NODE_OPTIONS="--max-old-space-size=512") wins. Where
- *   `process.execve` is missing (Windows, Node < 22.15) the process runs with Node's defaults.
+ * - **Memory defaults.** The settings the container uses apply everywhere by default: a capped old
+ *   space, a 4 MiB young generation (per-request garbage dies young either way: 4 MiB cost no
+ *   measurable CPU per call against 16 and saves ~10 MiB RSS; 2 MiB saves 17 more but costs ~20 %
+ *   CPU per call), and glibc's malloc held to two arenas (MALLOC_ARENA_MAX=2: each thread's arena
+ *   otherwise keeps its freed memory, ~30 MiB under load). V8 and glibc read these only at process start, so when neither the command
+ *   line nor NODE_OPTIONS sets the heap flags, the process replaces itself (`process.execve`: same
+ *   pid, same stdio, no second process) with one that has them. Setting a flag yourself
+ *   (NODE_OPTIONS="--max-old-space-size=512", MALLOC_ARENA_MAX=8) wins. Where `process.execve` is
+ *   missing (Windows, Node < 22.15) the process runs with Node's defaults.
  * - **Compile cache.** Node keeps V8's compiled code for our bundle on disk (os.tmpdir()), so every
  *   start after the first skips most parsing and compiling.
  *
- * NODE_OPTIONS is Node's own variable, read here because this runs before src/config.ts may load.
+ * NODE_OPTIONS and MALLOC_ARENA_MAX belong to Node and glibc, read here because this runs before
+ * src/config.ts may load.
  */
 import module from 'node:module';
 
-export const HEAP_DEFAULTS = ['--max-old-space-size=128', '--max-semi-space-size=16'] as const;
+export const HEAP_DEFAULTS = ['--max-old-space-size=96', '--max-semi-space-size=4'] as const;
+/** glibc malloc arenas: two instead of eight per core, unless MALLOC_ARENA_MAX is set. */
+export const MALLOC_ARENAS = '2';
 
 /** The default heap flags not already set on the command line or in NODE_OPTIONS. */
 export function missingHeapFlags(execArgv: readonly string[], nodeOptions: string | undefined): string[] {
@@ -30,7 +36,8 @@ export function prepareRuntime(): void {
   const missing = missingHeapFlags(process.execArgv, process.env.NODE_OPTIONS);
   if (missing.length && typeof process.execve === 'function' && process.argv[1]) {
     try {
-      process.execve(process.execPath, [process.execPath, ...process.execArgv, ...missing, ...process.argv.slice(1)], process.env);
+      const env = { MALLOC_ARENA_MAX: MALLOC_ARENAS, ...process.env };
+      process.execve(process.execPath, [process.execPath, ...process.execArgv, ...missing, ...process.argv.slice(1)], env);
     } catch {
       // Not permitted here (e.g. a sandbox): carry on with Node's defaults.
     }

@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HEAP_DEFAULTS, missingHeapFlags } from '../src/launch.js';
+import { HEAP_DEFAULTS, MALLOC_ARENAS, missingHeapFlags } from '../src/launch.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -296,7 +296,7 @@ describe('intervals-mcp http', () => {
 describe('default heap settings', () => {
   it('adds each container flag that neither the command line nor NODE_OPTIONS sets', () => {
     expect(missingHeapFlags([], undefined)).toEqual([...HEAP_DEFAULTS]);
-    expect(missingHeapFlags(['--max-old-space-size=512'], '')).toEqual(['--max-semi-space-size=16']);
+    expect(missingHeapFlags(['--max-old-space-size=512'], '')).toEqual(['--max-semi-space-size=4']);
     expect(missingHeapFlags([], '--max_semi_space_size=8 --max-old-space-size=64')).toEqual([]);
     expect(missingHeapFlags([], '--max-old-space-size-x=1')).toEqual([...HEAP_DEFAULTS]);
   });
@@ -311,6 +311,8 @@ describe('default heap settings', () => {
       await initialize(bin);
       const args = cmdline(bin.child.pid!);
       expect(args).toEqual(expect.arrayContaining([...HEAP_DEFAULTS, BIN]));
+      // glibc's arena cap rides along in the environment of the restarted process.
+      expect(readFileSync(`/proc/${bin.child.pid!}/environ`, 'utf8').split('\0')).toContain(`MALLOC_ARENA_MAX=${MALLOC_ARENAS}`);
       bin.child.stdin.end();
       await bin.exit;
     },
@@ -324,7 +326,7 @@ describe('default heap settings', () => {
       await initialize(bin);
       const args = cmdline(bin.child.pid!);
       expect(args.filter((a) => a.startsWith('--max-old-space-size'))).toEqual([]);
-      expect(args).toContain('--max-semi-space-size=16');
+      expect(args).toContain('--max-semi-space-size=4');
       bin.child.stdin.end();
       await bin.exit;
     },
