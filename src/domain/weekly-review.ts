@@ -14,31 +14,45 @@ export const PARTIAL_BELOW = 0.7;
 /** Activities the API can read (Strava-synced stubs carry no type, time or load). */
 export const readable = (list: readonly Activity[]): FullActivity[] => list.filter((a): a is FullActivity => !isStravaStub(a));
 
-export interface WeekSport {
-  week: string;
-  sport: string;
+/** Count, moving time (s), distance (m) and load of a group of activities. */
+export interface Totals {
   n: number;
   secs: number;
   meters: number;
   load: number;
 }
 
-/** Totals per ISO week (Monday) and sport family, in week then sport order. */
-export function weeklyTotals(activities: readonly FullActivity[]): WeekSport[] {
-  const by = new Map<string, WeekSport>();
+/** Totals of the activities grouped by `keyOf` (its values, joined, are the group), in first-seen order. */
+export function totalsBy<K extends Record<string, string>>(
+  activities: readonly FullActivity[],
+  keyOf: (a: FullActivity) => K,
+): (K & Totals)[] {
+  const by = new Map<string, K & Totals>();
   for (const a of activities) {
-    const week = weekStart(dayOf(a.start_date_local));
-    const sport = sportLabel(a.type);
-    const key = `${week}|${sport}`;
-    const t = by.get(key) ?? { week, sport, n: 0, secs: 0, meters: 0, load: 0 };
+    const k = keyOf(a);
+    const id = Object.values(k).join('|');
+    const t = by.get(id) ?? { ...k, n: 0, secs: 0, meters: 0, load: 0 };
     t.n++;
     t.secs += a.moving_time ?? 0;
     t.meters += a.distance ?? 0;
     t.load += a.icu_training_load ?? 0;
-    by.set(key, t);
+    by.set(id, t);
   }
-  return [...by.values()].sort((x, y) => x.week.localeCompare(y.week) || y.load - x.load || x.sport.localeCompare(y.sport));
+  return [...by.values()];
 }
+
+export type SportTotals = { sport: string } & Totals;
+export type WeekSport = { week: string; sport: string } & Totals;
+
+/** Totals per sport (Ride, Run, Swim, or the type), most time first. */
+export const sportTotals = (activities: readonly FullActivity[]): SportTotals[] =>
+  totalsBy(activities, (a) => ({ sport: sportLabel(a.type) })).sort((x, y) => y.secs - x.secs || x.sport.localeCompare(y.sport));
+
+/** Totals per ISO week (Monday) and sport family, in week then sport order. */
+export const weeklyTotals = (activities: readonly FullActivity[]): WeekSport[] =>
+  totalsBy(activities, (a) => ({ week: weekStart(dayOf(a.start_date_local)), sport: sportLabel(a.type) })).sort(
+    (x, y) => x.week.localeCompare(y.week) || y.load - x.load || x.sport.localeCompare(y.sport),
+  );
 
 export type Status = 'done' | 'partial' | 'missed' | 'upcoming' | 'extra';
 

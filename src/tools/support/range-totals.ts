@@ -6,46 +6,15 @@
 
 import { hm } from '../../domain/format.js';
 import { sportLabel } from '../../domain/sports.js';
-import { type Activity, type Event, type FullActivity, isStravaStub } from '../../intervals/schemas.js';
+import { readable, sportTotals, totalsBy } from '../../domain/weekly-review.js';
+import type { Activity, Event } from '../../intervals/schemas.js';
 import { type Table, toTable } from './table.js';
-
-interface SportTotal {
-  sport: string;
-  n: number;
-  secs: number;
-  meters: number;
-  load: number;
-}
 
 /** Per sport (Ride, Run, Swim, or the type), most time first, then `all` when there are several. */
 export function rangeTotals(activities: readonly Activity[]): Table {
-  const by = new Map<string, SportTotal>();
-  for (const a of activities) {
-    if (isStravaStub(a)) continue;
-    const f = a as FullActivity;
-    const sport = sportLabel(f.type);
-    const t = by.get(sport) ?? { sport, n: 0, secs: 0, meters: 0, load: 0 };
-    t.n += 1;
-    t.secs += f.moving_time ?? 0;
-    t.meters += f.distance ?? 0;
-    t.load += f.icu_training_load ?? 0;
-    by.set(sport, t);
-  }
-  const rows = [...by.values()].sort((a, b) => b.secs - a.secs || a.sport.localeCompare(b.sport));
-  if (rows.length > 1) {
-    rows.push(
-      rows.reduce(
-        (all, t) => ({ sport: 'all', n: all.n + t.n, secs: all.secs + t.secs, meters: all.meters + t.meters, load: all.load + t.load }),
-        {
-          sport: 'all',
-          n: 0,
-          secs: 0,
-          meters: 0,
-          load: 0,
-        },
-      ),
-    );
-  }
+  const full = readable(activities);
+  const rows = sportTotals(full);
+  if (rows.length > 1) rows.push(...totalsBy(full, () => ({ sport: 'all' })));
   return toTable(rows, {
     sport: (t) => t.sport,
     n: (t) => t.n,
