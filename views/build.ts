@@ -7,7 +7,7 @@
  *   npx tsx views/build.ts [outDir]
  */
 import { existsSync, mkdirSync, readFileSync, renameSync, writeFileSync } from 'node:fs';
-import { dirname, join, resolve } from 'node:path';
+import { basename, dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { gzipSync } from 'node:zlib';
 import * as esbuild from 'esbuild';
@@ -82,14 +82,18 @@ async function bundle(name: ViewName): Promise<string> {
   );
 }
 
-/** Build every view into outDir (atomically per file, so concurrent test workers may build too). */
+/**
+ * Build every view into outDir, atomically per file, so concurrent test workers may build too. The
+ * temporary file is written beside outDir, not in it: `npm pack` (whose prepack builds dist/) may
+ * list dist/views/ while a test worker builds there, and must never see a half-written stray.
+ */
 export async function buildViews(outDir = DEFAULT_OUT_DIR): Promise<BuiltView[]> {
   mkdirSync(outDir, { recursive: true });
   return Promise.all(
     VIEW_NAMES.map(async (name) => {
       const html = await bundle(name);
       const file = join(outDir, `${name}.html`);
-      const tmp = `${file}.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`;
+      const tmp = join(dirname(outDir), `.${basename(outDir)}-${name}.html.${process.pid}.${Math.random().toString(36).slice(2)}.tmp`);
       writeFileSync(tmp, html);
       renameSync(tmp, file);
       const bytes = Buffer.byteLength(html);
