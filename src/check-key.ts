@@ -9,7 +9,7 @@
  */
 import { type Config, ConfigError, loadConfigFromProcess } from './config.js';
 import { buildDeps } from './deps.js';
-import { checkIntervalsKey } from './key-check.js';
+import { checkConfiguredKey, keyCheckTimeoutMs } from './key-check.js';
 import { createLogger } from './logger.js';
 
 /** The check; resolves to the exit code. */
@@ -31,14 +31,8 @@ export async function runCheckKey(): Promise<number> {
     return 0;
   }
   const { client } = buildDeps(config, { logger: createLogger('silent') });
-  const timeoutMs = Math.min(config.intervals.timeoutMs, 10_000);
   try {
-    const verdict = await checkIntervalsKey(client, {
-      athleteId: config.intervals.athleteId,
-      signal: AbortSignal.timeout(timeoutMs),
-      timeoutMs,
-      baseUrl: config.intervals.baseUrl,
-    });
+    const verdict = await checkConfiguredKey(client, config.intervals, AbortSignal.timeout(keyCheckTimeoutMs(config.intervals)));
     process.stdout.write(`check-key: ${verdict.ok ? 'OK' : 'FAIL'}: ${verdict.message}\n`);
     return verdict.ok ? 0 : 1;
   } finally {

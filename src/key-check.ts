@@ -4,6 +4,7 @@
  * by `npm run check-key`. Verdicts never contain the key; the short `reason` (served by /readyz)
  * does not contain the upstream URL either.
  */
+import type { Config } from './config.js';
 import type { UpstreamVerdict } from './http/readiness.js';
 import { timedOut } from './http/readiness.js';
 import { IntervalsError } from './intervals/errors.js';
@@ -21,6 +22,28 @@ export interface KeyCheckOptions {
   timeoutMs?: number;
   /** Named in the log line (not in `reason`) when Intervals.icu cannot be reached. */
   baseUrl?: string;
+}
+
+/** How long the check of the configured key may take: the upstream timeout, at most 10 s. */
+export function keyCheckTimeoutMs(intervals: Pick<Config['intervals'], 'timeoutMs'>): number {
+  return Math.min(intervals.timeoutMs, 10_000);
+}
+
+/**
+ * The check of the configured key (INTERVALS_ATHLETE_ID's profile), made the same way at start,
+ * by /readyz and by check-key; `signal` should fire after `keyCheckTimeoutMs`.
+ */
+export function checkConfiguredKey(
+  client: KeyCheckTarget,
+  intervals: Pick<Config['intervals'], 'athleteId' | 'baseUrl' | 'timeoutMs'>,
+  signal: AbortSignal,
+): Promise<UpstreamVerdict> {
+  return checkIntervalsKey(client, {
+    athleteId: intervals.athleteId,
+    signal,
+    timeoutMs: keyCheckTimeoutMs(intervals),
+    baseUrl: intervals.baseUrl,
+  });
 }
 
 export async function checkIntervalsKey(client: KeyCheckTarget, opts: KeyCheckOptions): Promise<UpstreamVerdict> {

@@ -12,7 +12,7 @@ import { createApp } from './http/app.js';
 import { createAuthMiddleware } from './http/auth.js';
 import { UpstreamReadiness, type UpstreamVerdict } from './http/readiness.js';
 import { createHttpServer, Drainer } from './http/server.js';
-import { checkIntervalsKey } from './key-check.js';
+import { checkConfiguredKey, keyCheckTimeoutMs } from './key-check.js';
 import { createLogger, type Logger } from './logger.js';
 import { exposedTools } from './mcp/server.js';
 
@@ -44,20 +44,13 @@ export async function startServer(config: Config, opts: StartOptions = {}): Prom
   const { client, mcp } = router ? { client: undefined, mcp: router.base } : buildDeps(config, { logger, ...hooks });
   const auth = await createAuthMiddleware(config.auth, logger, opts.authNow ? { now: opts.authNow } : {});
   const drainer = new Drainer();
-  const keyCheckTimeoutMs = Math.min(config.intervals.timeoutMs, 10_000);
   // Without a server-held key there is nothing to probe: each person's credential is checked on use.
   const readiness =
     client &&
     new UpstreamReadiness({
-      probe: (signal) =>
-        checkIntervalsKey(client, {
-          athleteId: config.intervals.athleteId,
-          signal,
-          timeoutMs: keyCheckTimeoutMs,
-          baseUrl: config.intervals.baseUrl,
-        }),
+      probe: (signal) => checkConfiguredKey(client, config.intervals, signal),
       cacheMs: config.http.readinessCacheMs,
-      timeoutMs: keyCheckTimeoutMs,
+      timeoutMs: keyCheckTimeoutMs(config.intervals),
       logger,
     });
   const app = createApp({
