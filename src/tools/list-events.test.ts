@@ -213,9 +213,10 @@ describe('list_events pagination', () => {
     expect(seen).toEqual([1, ...all.map((e) => e.id)]);
   });
 
-  it('refuses a cursor from another tool before any upstream call', async () => {
+  it('refuses a cursor from another tool, or with an unknown category, before any upstream call', async () => {
     const wellnessCursor = 'get_wellness:o=2026-04-01;n=2026-04-30';
     await expect(t.run(listEvents, { cursor: wellnessCursor })).rejects.toThrow(/cursor/);
+    await expect(t.run(listEvents, { cursor: 'list_events:o=2026-04-01;n=2026-04-30;c=WORKOUT,BOGUS;skip=0' })).rejects.toThrow(/cursor/);
     expect(t.client.listEvents).not.toHaveBeenCalled();
   });
 });

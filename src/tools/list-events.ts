@@ -1,7 +1,8 @@
 import * as z from 'zod';
 import { dayOf, resolveRange } from '../domain/dates.js';
+import { EVENT_CATEGORIES } from '../domain/events.js';
 import { cursorArg, cursorList, decodeCursor, encodeCursor } from './support/cursor.js';
-import { EVENT_COLUMNS, eventCategory } from './support/event-row.js';
+import { EVENT_COLUMNS } from './support/event-row.js';
 import { categoriesArg } from './support/normalise.js';
 import { date, localDate } from './support/params.js';
 import { calendarTotals } from './support/range-totals.js';
@@ -11,7 +12,12 @@ import { defineTool, READ } from './support/tool.js';
 /** Rows per page; a longer range continues with `next`. */
 export const EVENTS_PAGE = 60;
 
-const Cursor = z.object({ o: localDate, n: localDate, c: cursorList(eventCategory).optional(), skip: z.coerce.number().int().min(0) });
+const Cursor = z.object({
+  o: localDate,
+  n: localDate,
+  c: cursorList(z.enum(EVENT_CATEGORIES)).optional(),
+  skip: z.coerce.number().int().min(0),
+});
 
 export default defineTool({
   name: 'list_events',

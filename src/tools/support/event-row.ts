@@ -1,15 +1,8 @@
 /** The compact calendar columns shared by list_events and the calendar write tools. */
-import * as z from 'zod';
 import { localDateTime } from '../../domain/dates.js';
-import { EVENT_CATEGORIES } from '../../domain/events.js';
 import { hms, km, round } from '../../domain/format.js';
 import type { Event } from '../../intervals/schemas.js';
 import type { Columns } from './table.js';
-
-/** A category argument: checked by a refinement, so the JSON schema stays a bare string. */
-export const eventCategory = z
-  .string()
-  .refine((c) => (EVENT_CATEGORIES as readonly string[]).includes(c), { message: `must be one of ${EVENT_CATEGORIES.join(', ')}` });
 
 /** A WORKOUT with text that Intervals.icu did not turn into structured steps. */
 export const isUnparsed = (e: Event) => e.category === 'WORKOUT' && !!e.description?.trim() && !e.workout_doc;
