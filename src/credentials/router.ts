@@ -89,7 +89,9 @@ export function createCredentialRouter(config: Config, opts: RouterOptions): Cre
     createContextFactory({ client, athleteIds, credential, profiles, ...(opts.now ? { now: opts.now } : {}) });
 
   if (creds.mode === 'per-user') {
-    const built = new Map<string, { entry: UserEntry; mcp: McpDeps }>();
+    // Everything a person's requests share (deps, client, context, cursor seal) is built on their
+    // first request and kept until the users file drops or changes their entry.
+    const built = new Map<string, { entry: UserEntry; routed: Routed }>();
     const users = new Users(creds.usersFile, {
       logger: opts.logger,
       pollMs: creds.pollMs,
@@ -99,9 +101,9 @@ export function createCredentialRouter(config: Config, opts: RouterOptions): Cre
         for (const [email, b] of built) if (!current.has(b.entry)) built.delete(email);
       },
     });
-    const depsFor = (entry: UserEntry): McpDeps => {
+    const routedFor = (entry: UserEntry): Routed => {
       const hit = built.get(entry.email);
-      if (hit && hit.entry === entry) return hit.mcp;
+      if (hit && hit.entry === entry) return hit.routed;
       const client = explainingClient(
         new IntervalsClient({
           ...shared,
@@ -111,14 +113,17 @@ export function createCredentialRouter(config: Config, opts: RouterOptions): Cre
         }),
         { mode: 'per-user', email: entry.email },
       );
-      const mcp: McpDeps = {
-        ...opts.base,
-        athleteIds: entry.athleteIds,
-        readOnly: opts.base.readOnly || entry.readOnly,
-        contextFor: contextFor(client, entry.athleteIds, entry.fingerprint),
+      const routed: Routed = {
+        mcp: {
+          ...opts.base,
+          athleteIds: entry.athleteIds,
+          readOnly: opts.base.readOnly || entry.readOnly,
+          contextFor: contextFor(client, entry.athleteIds, entry.fingerprint),
+        },
+        info: { credential: entry.fingerprint, cursors: sealFor(entry.fingerprint) },
       };
-      built.set(entry.email, { entry, mcp });
-      return mcp;
+      built.set(entry.email, { entry, routed });
+      return routed;
     };
     return {
       mode: 'per-user',
@@ -132,7 +137,7 @@ export function createCredentialRouter(config: Config, opts: RouterOptions): Cre
             message: `Forbidden: ${identity?.email ? identity.email : 'this identity (no email in the assertion)'} has no Intervals.icu account on this server. Ask its operator to add you to USERS_FILE.`,
           };
         }
-        return { mcp: depsFor(entry), info: { credential: entry.fingerprint, cursors: sealFor(entry.fingerprint) } };
+        return routedFor(entry);
       },
       reload: () => users.reload('SIGHUP'),
       close: async () => {
