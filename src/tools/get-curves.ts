@@ -50,12 +50,7 @@ export default defineTool({
   athleteScoped: true,
   input: z.object({
     kind: curveKindArg.optional(),
-    sport: sportArg(
-      z
-        .string()
-        .trim()
-        .refine((s) => s.length > 0, 'must be a sport such as Ride or Run'),
-    ).optional(),
+    sport: sportArg(z.string().refine((s) => s.length > 0, 'must be a sport such as Ride or Run')).optional(),
     oldest: day.optional(),
     newest: day.optional(),
     compare_oldest: day.optional(),

@@ -42,7 +42,7 @@ export default defineTool({
     oldest: date().optional(),
     newest: date('default today').optional(),
     limit: wholeIn(1, MAX_ACTIVITIES).optional(),
-    sport: sportArg(z.string().trim()).optional().describe('Ride also matches VirtualRide…'),
+    sport: sportArg().optional().describe('Ride also matches VirtualRide…'),
     cursor: cursorArg,
   }),
   output: z.object({

@@ -52,7 +52,7 @@ export default defineTool({
   annotations: OVERWRITE,
   athleteScoped: true,
   input: z.object({
-    sport: sportArg(z.string().refine((s) => s.trim().length > 0, 'must name a sport')),
+    sport: sportArg(z.string().refine((s) => s.length > 0, 'must name a sport')),
     ftp: whole(30, 2000),
     indoor_ftp: whole(30, 2000),
     lthr: whole(60, 230),
@@ -74,7 +74,7 @@ export default defineTool({
       throw new InputError('Nothing to change: give ftp, indoor_ftp, lthr, max_hr, threshold_pace or zones.');
     }
     const all = await ctx.client.listSportSettings(ctx.athleteId, ctx.signal);
-    const wanted = args.sport.trim().toLowerCase();
+    const wanted = args.sport.toLowerCase();
     const settings = all.find((s) => (s.types ?? []).some((t) => t.toLowerCase() === wanted));
     if (!settings || settings.id === null || settings.id === undefined) {
       const known = all.flatMap((s) => s.types ?? []);

@@ -180,7 +180,7 @@ export function normaliseSport(v: unknown): unknown {
   return typeof hit === 'string' ? hit.trim() : hit;
 }
 
-/** A sport argument: a string in tools/list; any case and synonyms accepted. */
+/** A sport argument: a string in tools/list; any case and synonyms accepted; always trimmed, so tools need not. */
 export const sportArg = (schema: z.ZodType<string, string> = z.string()) => z.preprocess(normaliseSport, schema);
 
 // ---------------------------------------------------------------- wellness
