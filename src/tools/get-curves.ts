@@ -38,10 +38,6 @@ function pointAt(curve: DataCurve | undefined, x: number, pace: boolean): Point 
   return { value, activityId: curve.activity_id?.[i] ?? undefined };
 }
 
-function checkOrder(oldest: string | undefined, newest: string | undefined, what: string) {
-  if (oldest && newest && oldest > newest) throw new InputError(`${what}oldest (${oldest}) is after ${what}newest (${newest}); swap them.`);
-}
-
 export default defineTool({
   name: 'get_curves',
   title: 'Best-effort curves',
@@ -66,9 +62,10 @@ export default defineTool({
   }),
   output: Fields,
   async handler(args, ctx) {
-    // Order checks first: bad ranges never cost an upstream call.
-    checkOrder(args.oldest, args.newest, '');
-    checkOrder(args.compare_oldest, args.compare_newest, 'compare_');
+    // Bad ranges never cost an upstream call: compare_ order is checked before today is read, and a
+    // reversed a (both bounds given, so today is not read) is refused by resolveRange.
+    const { compare_oldest: co, compare_newest: cn } = args;
+    if (co && cn && co > cn) throw new InputError(`compare_oldest (${co}) is after compare_newest (${cn}); swap them.`);
     const today = args.oldest || args.newest ? '' : await ctx.today();
     const a = resolveRange(args, today, { defaultDays: DEFAULT_DAYS, maxDays: MAX_DAYS });
     const span = daysBetween(a.oldest, a.newest) + 1;
