@@ -110,16 +110,31 @@ export function invalidArguments(tool: ToolDefinition, schema: z.ZodObject, erro
   return `Invalid arguments for ${tool.name}: ${lines.join('; ')}.`;
 }
 
-const schemaCache = new WeakMap<McpDeps, Map<ToolDefinition, z.ZodObject>>();
+/** What every request under one configuration shares, derived from `deps` once rather than per request. */
+interface Prepared {
+  /** The exposed tools with the input schema each is validated against. */
+  readonly exposed: readonly Exposed[];
+  readonly byName: ReadonlyMap<string, Exposed>;
+  readonly names: readonly string[];
+  /** tools/list, built on first use. */
+  catalogue?: Tool[];
+}
 
-/** Each exposed tool's input schema, built once per configuration rather than on every request. */
-function inputSchemas(deps: McpDeps): Map<ToolDefinition, z.ZodObject> {
-  let map = schemaCache.get(deps);
-  if (!map) {
-    map = new Map(exposedTools(deps).map((t) => [t, inputSchemaFor(t, deps.athleteIds)]));
-    schemaCache.set(deps, map);
+interface Exposed {
+  tool: ToolDefinition;
+  schema: z.ZodObject;
+}
+
+const prepared = new WeakMap<McpDeps, Prepared>();
+
+function prepare(deps: McpDeps): Prepared {
+  let p = prepared.get(deps);
+  if (!p) {
+    const exposed = exposedTools(deps).map((tool) => ({ tool, schema: inputSchemaFor(tool, deps.athleteIds) }));
+    p = { exposed, byName: new Map(exposed.map((e) => [e.tool.name, e])), names: exposed.map((e) => e.tool.name) };
+    prepared.set(deps, p);
   }
-  return map;
+  return p;
 }
 
 let ajv: AjvJsonSchemaValidator | undefined;
@@ -151,9 +166,9 @@ export function createMcpServer(deps: McpDeps, info: RequestInfo = {}, scope: Se
     { name: SERVER_NAME, version: deps.version },
     { instructions: INSTRUCTIONS, capabilities: { logging: {} }, jsonSchemaValidator: sharedJsonSchemaValidator },
   );
-  const exposed = exposedTools(deps);
-  const called = scope === 'all' ? undefined : exposed.find((t) => t.name === scope.call);
-  for (const tool of called ? [called] : exposed) {
+  const { exposed, byName, names } = prepare(deps);
+  const called = scope === 'all' ? undefined : byName.get(scope.call);
+  for (const { tool, schema } of called ? [called] : exposed) {
     server.registerTool(
       tool.name,
       {
@@ -165,7 +180,7 @@ export function createMcpServer(deps: McpDeps, info: RequestInfo = {}, scope: Se
         outputSchema: tool.output,
         annotations: tool.annotations,
       },
-      async (args: Record<string, unknown>, extra: { signal?: AbortSignal }) => runTool(deps, tool, args, extra.signal, info),
+      async (args: Record<string, unknown>, extra: { signal?: AbortSignal }) => runTool(deps, tool, schema, args, extra.signal, info),
     );
   }
   // The catalogue is the same for every request: serve it from a cache built once per deps, without
@@ -173,30 +188,24 @@ export function createMcpServer(deps: McpDeps, info: RequestInfo = {}, scope: Se
   server.server.setRequestHandler(ListToolsRequestSchema, () => ({ tools: catalogue(deps) }));
   if (scope === 'all') {
     deps.extras?.(server);
-    const names = exposed.map((t) => t.name);
     if (deps.apps) registerApps(server, names);
   }
   return server;
 }
 
-const catalogues = new WeakMap<McpDeps, Tool[]>();
-
 /** tools/list as JSON Schema (draft-07), computed once per configuration. */
 export function catalogue(deps: McpDeps): Tool[] {
-  let list = catalogues.get(deps);
-  if (!list) {
-    list = exposedTools(deps).map((tool) => ({
-      name: tool.name,
-      title: tool.title,
-      description: tool.description,
-      inputSchema: jsonSchema(inputSchemas(deps).get(tool)!, 'input'),
-      outputSchema: shallow(jsonSchema(tool.output, 'output')),
-      annotations: wireAnnotations(tool.annotations),
-      ...appToolMeta(deps.apps, tool.name),
-    }));
-    catalogues.set(deps, list);
-  }
-  return list;
+  const p = prepare(deps);
+  p.catalogue ??= p.exposed.map(({ tool, schema }) => ({
+    name: tool.name,
+    title: tool.title,
+    description: tool.description,
+    inputSchema: jsonSchema(schema, 'input'),
+    outputSchema: shallow(jsonSchema(tool.output, 'output')),
+    annotations: wireAnnotations(tool.annotations),
+    ...appToolMeta(deps.apps, tool.name),
+  }));
+  return p.catalogue;
 }
 
 /**
@@ -262,6 +271,7 @@ const isEmptyObject = (v: unknown) => !!v && typeof v === 'object' && !Array.isA
 async function runTool(
   deps: McpDeps,
   tool: ToolDefinition,
+  schema: z.ZodObject,
   args: Record<string, unknown>,
   signal: AbortSignal | undefined,
   info: RequestInfo,
@@ -284,7 +294,6 @@ async function runTool(
   if (athleteId !== undefined && !deps.athleteIds.includes(athleteId)) {
     return refuse(`athlete_id ${clip(athleteId)} is not one of the configured athletes (${deps.athleteIds.join(', ')}).`);
   }
-  const schema = inputSchemas(deps).get(tool)!;
   const parsed = schema.safeParse(args);
   if (!parsed.success) return refuse(invalidArguments(tool, schema, parsed.error));
   const { athlete_id: _athlete, ...input } = parsed.data as Record<string, unknown>;
