@@ -35,6 +35,7 @@ import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Pool } from 'undici';
 import { type FakeIntervals, startFakeIntervals } from '../test/fake-intervals/index.js';
+import { cpuMs, percentile, rssMiB } from './bench/proc.js';
 import { bundleSources, summariseProfile } from './bench/profile.js';
 
 const args = process.argv.slice(2);
@@ -71,19 +72,6 @@ const SCENARIOS = [
   { label: 'get_wellness(7 d)', tool: 'get_wellness', args: {} },
   { label: 'get_fitness(90 d)', tool: 'get_fitness', args: {} },
 ] as const;
-
-const CLK_TCK = 100; // Linux USER_HZ: /proc/<pid>/stat counts CPU time in 1/100 s.
-
-/** User + system CPU of a process in ms (from /proc, so the process needs no cooperation). */
-function cpuMs(pid: number): number {
-  const stat = readFileSync(`/proc/${pid}/stat`, 'utf8');
-  const fields = stat.slice(stat.lastIndexOf(')') + 2).split(' ');
-  return ((Number(fields[11]) + Number(fields[12])) * 1000) / CLK_TCK;
-}
-
-function rssMiB(pid: number): number {
-  return Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${pid}/status`, 'utf8'))![1]) / 1024;
-}
 
 /** --smaps: where the server's resident memory is, by mapping (largest first). */
 function smapsSummary(pid: number): string {
@@ -255,8 +243,13 @@ async function load(calls: number, fn: () => Promise<unknown>, pid?: number): Pr
   );
   const seconds = (performance.now() - t0) / 1000;
   latencies.sort((a, b) => a - b);
-  const pct = (p: number) => latencies[Math.min(latencies.length - 1, Math.floor((p / 100) * latencies.length))]!;
-  const result: LoadResult = { calls: latencies.length, seconds, p50: pct(50), p95: pct(95), p99: pct(99) };
+  const result: LoadResult = {
+    calls: latencies.length,
+    seconds,
+    p50: percentile(latencies, 50),
+    p95: percentile(latencies, 95),
+    p99: percentile(latencies, 99),
+  };
   if (pid) result.cpuPerCall = (cpuMs(pid) - cpu0) / latencies.length;
   return result;
 }

@@ -11,7 +11,6 @@
  * and the client-side cost of gzip and of `fields=`. Asserts nothing: figures for the README.
  */
 import { spawn } from 'node:child_process';
-import { readFileSync } from 'node:fs';
 import { performance } from 'node:perf_hooks';
 import { gzipSync } from 'node:zlib';
 import { Client } from '@modelcontextprotocol/sdk/client/index.js';
@@ -21,6 +20,7 @@ import { IntervalsClient } from '../src/intervals/client.js';
 import { ACTIVITY_LIST_FIELDS } from '../src/intervals/schemas.js';
 import { addDays, startFakeIntervals } from '../test/fake-intervals/index.js';
 import { type Fault, startFaultyUpstream } from '../test/support/faulty-upstream.js';
+import { percentile, rssMiB } from './bench/proc.js';
 
 const SECONDS = Math.min(120, Math.max(3, Number(process.argv[2] ?? 12)));
 const CONCURRENCY = [1, 10, 50];
@@ -38,10 +38,8 @@ const proxy = await startFaultyUpstream({
 });
 
 interface Server {
-  pid: number;
   url: URL;
   rssMiB(): number;
-  cpuMs(): number;
   stop(): Promise<void>;
 }
 
@@ -72,16 +70,9 @@ async function startServer(env: Record<string, string>): Promise<Server> {
       await sleep(25);
     }
   }
-  const stat = () => readFileSync(`/proc/${child.pid}/stat`, 'utf8').split(') ')[1]!.split(' ');
-  const ticks = 100; // USER_HZ on Linux
   return {
-    pid: child.pid!,
     url,
-    rssMiB: () => Number(/VmRSS:\s+(\d+)/.exec(readFileSync(`/proc/${child.pid}/status`, 'utf8'))![1]) / 1024,
-    cpuMs: () => {
-      const f = stat();
-      return ((Number(f[11]) + Number(f[12])) * 1000) / ticks;
-    },
+    rssMiB: () => rssMiB(child.pid!),
     stop: async () => {
       child.kill('SIGTERM');
       await new Promise((r) => child.once('exit', r));
@@ -96,8 +87,6 @@ async function connect(url: URL): Promise<Client> {
 }
 
 const sleep = (ms: number) => new Promise((r) => setTimeout(r, ms));
-const pct = (sorted: number[], p: number) =>
-  sorted.length ? sorted[Math.min(sorted.length - 1, Math.floor((p / 100) * sorted.length))]! : 0;
 /** The k-th call of a caller: a mix of tools with varying arguments (identical calls coalesce). */
 function callFor(k: number): [string, Record<string, unknown>] {
   switch (k % 4) {
@@ -167,7 +156,7 @@ async function phase(server: Server, label: string, concurrency: number, faults:
   console.log(
     `${label.padEnd(8)} c=${String(concurrency).padStart(2)}: ${n} calls (${(n / secs).toFixed(1)}/s), errors ${errTotal}` +
       `${errTotal ? ` [${[...errors].map(([k, v]) => `${k}: ${v}`).join('; ')}]` : ''}; ` +
-      `p50 ${pct(latencies, 50).toFixed(0)} / p95 ${pct(latencies, 95).toFixed(0)} / p99 ${pct(latencies, 99).toFixed(0)} ms; ` +
+      `p50 ${percentile(latencies, 50).toFixed(0)} / p95 ${percentile(latencies, 95).toFixed(0)} / p99 ${percentile(latencies, 99).toFixed(0)} ms; ` +
       `upstream ${up.requests} (${(up.requests / Math.max(1, n)).toFixed(2)}/call, 429 ${limited} = ${((100 * limited) / Math.max(1, up.requests)).toFixed(1)} %` +
       `${Object.keys(up.byFault).length ? `, faults ${JSON.stringify(up.byFault)}` : ''}); ` +
       `RSS MiB ${rss.map((r) => r.toFixed(0)).join(' ')}`,
