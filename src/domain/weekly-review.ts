@@ -1,6 +1,7 @@
 /**
  * The logic behind get_weekly_review, as pure functions of the upstream records: weekly totals per
- * sport, planned-versus-done matching, the compliance summary and the fitness projection.
+ * sport (the same sums give list_activities its range totals), planned-versus-done matching, the
+ * compliance summary and the fitness projection.
  */
 import { type Activity, type Event, type FullActivity, isStravaStub } from '../intervals/schemas.js';
 import { datesFrom, dayOf, weekStart } from './dates.js';
