@@ -9,17 +9,15 @@ import * as z from 'zod';
 
 const LOG_LEVELS = ['fatal', 'error', 'warn', 'info', 'debug', 'trace', 'silent'] as const;
 
-/** Accepts the usual spellings of a boolean flag; anything else is an error naming the variable. */
-const flag = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
-  .default('false')
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
-
-/** The same spellings, for a flag that is on unless switched off. */
-const flagOn = z
-  .enum(['true', 'false', '1', '0', 'yes', 'no', ''])
-  .default('true')
-  .transform((v) => v === 'true' || v === '1' || v === 'yes');
+/**
+ * A boolean flag in the usual spellings; anything else is an error naming the variable. (An empty
+ * value never gets here: loadConfig treats it as unset, so the default applies.)
+ */
+const flag = (byDefault: boolean) =>
+  z
+    .enum(['true', 'false', '1', '0', 'yes', 'no'])
+    .default(byDefault ? 'true' : 'false')
+    .transform((v) => v === 'true' || v === '1' || v === 'yes');
 
 const list = z
   .string()
@@ -61,10 +59,7 @@ const EnvSchema = z
       .max(1_073_741_824)
       .default(4 * 1024 * 1024),
     INTERVALS_CACHE_TTL_MS: z.coerce.number().int().min(0).max(300_000).default(5_000),
-    INTERVALS_GZIP: z
-      .enum(['true', 'false', '1', '0', 'yes', 'no'])
-      .default('true')
-      .transform((v) => v === 'true' || v === '1' || v === 'yes'),
+    INTERVALS_GZIP: flag(true),
     HOST: z.string().trim().min(1).default('127.0.0.1'),
     PORT: z.coerce.number().int().min(0).max(65535).default(8000),
     // HTTP server lifecycle (src/http/server.ts): Node's defaults hold a stalled request for minutes.
@@ -75,13 +70,13 @@ const EnvSchema = z
     SHUTDOWN_DRAIN_MS: z.coerce.number().int().min(100).max(120_000).default(8_000),
     READINESS_CACHE_MS: z.coerce.number().int().min(1_000).max(3_600_000).default(60_000),
     LOG_LEVEL: z.enum(LOG_LEVELS).default('info'),
-    READ_ONLY: flag,
+    READ_ONLY: flag(false),
     /** MCP Apps (charts in the conversation): on unless APPS=false. */
-    APPS: flagOn,
+    APPS: flag(true),
     ALLOWED_HOSTS: list,
     ALLOWED_ORIGINS: list,
     AUTH_MODE: z.enum(['pomerium', 'none']).default('none'),
-    ALLOW_UNAUTHENTICATED: flag,
+    ALLOW_UNAUTHENTICATED: flag(false),
     POMERIUM_AUDIENCE: z.string().trim().optional(),
     POMERIUM_PUBLIC_KEY_FILE: z.string().trim().optional(),
     POMERIUM_JWKS_URL: z.url({ protocol: /^https?$/ }).optional(),
