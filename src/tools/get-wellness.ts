@@ -65,7 +65,8 @@ export default defineTool({
     // (a model then answers "is my HRV trending down over 3 months?" without the other pages).
     const whole = !args.cursor && range.newest < asked.newest;
     const rows = await ctx.client.listWellness(ctx.athleteId, whole ? asked : range, ctx.signal);
-    const days = rows.filter((w) => w.id >= range.oldest && w.id <= range.newest && hasWellness(w));
+    const recorded = rows.filter(hasWellness);
+    const days = recorded.filter((w) => w.id >= range.oldest && w.id <= range.newest);
     const have = new Set(days.map((d) => d.id));
     const missing = datesFrom(range.oldest, range.newest).filter((d) => d <= today && !have.has(d));
     const next = range.newest < asked.newest ? encodeCursor('get_wellness', { o: addDays(range.newest, 1), n: asked.newest }) : undefined;
@@ -77,7 +78,7 @@ export default defineTool({
       ...(whole
         ? {
             summary: rangeSummary(
-              rows.filter((w) => w.id >= asked.oldest && w.id <= asked.newest && hasWellness(w)),
+              recorded.filter((w) => w.id >= asked.oldest && w.id <= asked.newest),
               asked,
             ),
           }
