@@ -8,7 +8,7 @@
  *
  * Only the launcher is loaded before the mode is known; each mode's modules load on demand.
  */
-import { prepareRuntime } from './launch.js';
+import { exitFailedToStart, prepareRuntime } from './launch.js';
 import { VERSION } from './version.js';
 
 const USAGE = `Usage: intervals-mcp [stdio | http | check-key]
@@ -54,7 +54,4 @@ async function main(): Promise<void> {
   }
 }
 
-main().catch((err: unknown) => {
-  process.stderr.write(`intervals-mcp: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
-  process.exit(1);
-});
+main().catch(exitFailedToStart);

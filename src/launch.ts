@@ -44,3 +44,9 @@ export function prepareRuntime(): void {
   }
   module.enableCompileCache?.();
 }
+
+/** An entry point's start failed (a bad configuration exits 2 before this): one line on stderr, exit 1. */
+export function exitFailedToStart(err: unknown): never {
+  process.stderr.write(`intervals-mcp: failed to start: ${err instanceof Error ? err.message : String(err)}\n`);
+  process.exit(1);
+}
