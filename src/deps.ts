@@ -1,6 +1,6 @@
 /**
  * The transport-independent half of the wiring: config → Intervals.icu client → tool context →
- * the MCP dependencies. The HTTP server (src/main.ts) and the stdio server (src/stdio.ts) both build
+ * the MCP dependencies. The HTTP server (src/main.ts) and the stdio server (src/run-stdio.ts) both build
  * their servers from this, so the two transports expose the same tools, prompts, resources,
  * READ_ONLY and coach mode by construction.
  */

@@ -96,7 +96,7 @@ type NoAuth = Extract<AuthConfig, { mode: 'none' }>;
 type PomeriumAuth = Extract<AuthConfig, { mode: 'pomerium' }>;
 type KeySource = 'file' | 'jwks';
 
-/** The key file when set (read now), else the JWKS URL (fetched lazily); neither is a ConfigError. */
+/** The key file when set (read now), else the JWKS URL (fetched lazily); neither set is a ConfigError. */
 async function loadVerificationKey(
   auth: PomeriumAuth,
   log: Logger,
