@@ -1,8 +1,8 @@
 import { describe, expect, it } from 'vitest';
+import { rowsOf } from '../../../test/support/tool-kit.js';
 import type { Activity, Event } from '../../intervals/schemas.js';
 import { calendarTotals, rangeTotals } from './range-totals.js';
 
-const rowsOf = (t: { columns: string[]; rows: unknown[][] }) => t.rows.map((r) => Object.fromEntries(t.columns.map((c, i) => [c, r[i]])));
 const act = (type: string, moving_time: number, distance: number, load: number) =>
   ({
     id: `i${type}${moving_time}`,
