@@ -16,7 +16,6 @@
 import type { Config } from '../config.js';
 import { UpstreamCache } from '../intervals/cache.js';
 import { IntervalsClient, type IntervalsClientOptions } from '../intervals/client.js';
-import { fingerprint } from '../intervals/fingerprint.js';
 import { IntervalsGuard } from '../intervals/guard.js';
 import type { Logger } from '../logger.js';
 import type { CursorSeal, McpDeps } from '../mcp/server.js';
@@ -109,7 +108,7 @@ export function createCredentialRouter(config: Config, opts: RouterOptions): Cre
           ...shared,
           apiKey: entry.apiKey,
           athleteId: entry.athleteIds[0]!,
-          logger: opts.logger.child({ email: entry.email, credential: entry.fingerprint }),
+          logger: opts.logger.child({ email: entry.email }),
         }),
         { mode: 'per-user', email: entry.email },
       );
@@ -166,16 +165,16 @@ export function createCredentialRouter(config: Config, opts: RouterOptions): Cre
             'Unauthorized: this connection has no Intervals.icu authorization yet. Reconnect the connector; Pomerium will ask you to allow access on Intervals.icu.',
         };
       }
-      const credential = fingerprint('bearer', token);
-      // A client for this request only: the token lives as long as the request does.
-      const client = explainingClient(
-        bearerClient(token, {
-          ...shared,
-          athleteId: '0',
-          logger: opts.logger.child({ ...(identity.email ? { email: identity.email } : {}), credential }),
-        }),
-        explain,
-      );
+      // A client for this request only: the token lives as long as the request does. The client
+      // fingerprints it (and tags its log lines with that) once; the request reuses that name.
+      const raw = new IntervalsClient({
+        ...shared,
+        bearerToken: token,
+        athleteId: '0',
+        logger: identity.email ? opts.logger.child({ email: identity.email }) : opts.logger,
+      });
+      const credential = raw.credentialKey;
+      const client = explainingClient(raw, explain);
       return { mcp, info: { credential, contextFor: contextFor(client, athleteIds, credential), cursors: sealFor(credential) } };
     },
     reload: () => true,
@@ -192,8 +191,4 @@ export function bearerToken(header: string | string[] | undefined): string | und
   if (typeof header !== 'string') return undefined;
   const m = /^Bearer +([\x21-\x7e]{1,4096}) *$/i.exec(header);
   return m?.[1];
-}
-
-function bearerClient(token: string, opts: Omit<IntervalsClientOptions, 'apiKey' | 'bearerToken'>): IntervalsClient {
-  return new IntervalsClient({ ...opts, bearerToken: token });
 }

@@ -203,6 +203,7 @@ export class IntervalsClient {
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
   private readonly gzip: boolean;
+  /** Every line it logs names the credential (by fingerprint), whichever mode built the client. */
   private readonly logger: Logger | undefined;
   private readonly clock: Clock;
   private readonly sleep: (ms: number, signal?: AbortSignal) => Promise<void>;
@@ -517,10 +518,16 @@ export class IntervalsClient {
         const { error, retryable, outcome } = this.classifyFailure(err, opts.what, !idempotent, signal);
         permit.release(outcome);
         if (idempotent && retryable && (await this.backoff(attempt, started, undefined, signal, opts.what))) {
-          this.logger?.debug({ method, path, attempt, err: error.message }, 'intervals retry after network error');
+          this.logger?.debug(
+            { credential: this.credentialKey, method, path, attempt, err: error.message },
+            'intervals retry after network error',
+          );
           continue;
         }
-        this.logger?.warn({ method, path, ms: this.clock.now() - t0, kind: error.kind }, 'intervals request failed');
+        this.logger?.warn(
+          { credential: this.credentialKey, method, path, ms: this.clock.now() - t0, kind: error.kind },
+          'intervals request failed',
+        );
         throw error;
       }
       const { status } = raw;
@@ -531,7 +538,7 @@ export class IntervalsClient {
             ? { kind: 'server_error' }
             : { kind: 'ok' },
       );
-      this.logger?.debug({ method, path, status, ms: this.clock.now() - t0, attempt }, 'intervals request');
+      this.logger?.debug({ credential: this.credentialKey, method, path, status, ms: this.clock.now() - t0, attempt }, 'intervals request');
       if (status >= 200 && status < 300) return raw.text;
       if (idempotent && RETRYABLE_STATUS.has(status) && (await this.backoff(attempt, started, raw.retryAfterMs, signal, opts.what))) {
         continue;
@@ -666,7 +673,10 @@ export class IntervalsClient {
     const parsed = opts.schema.safeParse(json);
     if (!parsed.success) {
       const where = parsed.error.issues[0];
-      this.logger?.warn({ what: opts.what, issue: where?.message, path: where?.path }, 'intervals response failed validation');
+      this.logger?.warn(
+        { credential: this.credentialKey, what: opts.what, issue: where?.message, path: where?.path },
+        'intervals response failed validation',
+      );
       throw new IntervalsError(
         'upstream',
         `Intervals.icu sent an unexpected response for ${opts.what} (field ${where?.path.join('.') || '(root)'}: ${where?.message ?? 'invalid'}).`,
