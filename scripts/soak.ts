@@ -192,13 +192,16 @@ async function single(server: Server, fault: Fault, tool: string, args: Record<s
 console.log(
   `soak: ${SECONDS} s per phase, concurrencies ${CONCURRENCY.join('/')}, upstream limited to 10 req/s (burst 10), INTERVALS_TIMEOUT_MS=${TIMEOUT_MS}`,
 );
+// The single faults on a fresh server (its heap has not yet grown under load) with the read cache
+// off: the faulted call repeats its warm-up's arguments, which the cache would otherwise answer.
+const fresh = await startServer({ INTERVALS_CACHE_TTL_MS: '0' });
+console.log(`server RSS at start: ${fresh.rssMiB().toFixed(0)} MiB`);
+console.log('single faults on a fresh server, read cache off (one call each):');
+await single(fresh, 'oversize', 'list_activities', { limit: 3 });
+await single(fresh, 'oversize-declared', 'list_activities', { limit: 3 });
+await single(fresh, 'trickle', 'get_wellness', {});
+await fresh.stop();
 const server = await startServer({});
-console.log(`server RSS at start: ${server.rssMiB().toFixed(0)} MiB`);
-// The single faults first, on a fresh server (its heap has not yet grown under load).
-console.log('single faults on a fresh server (one call each):');
-await single(server, 'oversize', 'list_activities', { limit: 3 });
-await single(server, 'oversize-declared', 'list_activities', { limit: 3 });
-await single(server, 'trickle', 'get_wellness', {});
 for (const c of CONCURRENCY) await phase(server, 'clean', c, {}, false);
 for (const c of CONCURRENCY)
   await phase(server, 'faults', c, { trickle: 0.02, 'oversize-declared': 0.01, oversize: 0.01, reset: 0.03 }, true);
