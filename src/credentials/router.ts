@@ -62,8 +62,6 @@ export const noSharedContext: ContextFactory = () => {
   throw new Error('INTERVALS_CREDENTIALS is per-user or oauth: the tool context comes with each request');
 };
 
-export const isRefused = (r: Routed | Refused): r is Refused => 'status' in r;
-
 export function createCredentialRouter(config: Config, opts: RouterOptions): CredentialRouter | undefined {
   const creds = config.credentials;
   if (creds.mode === 'single') return undefined;

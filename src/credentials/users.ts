@@ -48,10 +48,6 @@ export class Users {
     return email ? this.byEmail.get(email.toLowerCase()) : undefined;
   }
 
-  get size(): number {
-    return this.byEmail.size;
-  }
-
   list(): UserEntry[] {
     return [...this.byEmail.values()];
   }

@@ -127,10 +127,6 @@ export class UpstreamCache {
     return this.entries.size;
   }
 
-  clear(): void {
-    this.entries.clear();
-  }
-
   private store(key: string, scope: { credential: string; athlete: string }, text: string) {
     const { ttlMs, maxEntries, maxEntryBytes } = this.options;
     if (ttlMs <= 0 || maxEntries <= 0 || text.length > maxEntryBytes) return;

@@ -97,8 +97,6 @@ interface CallOptions<T> {
   schema: z.ZodType<T>;
   /** Human description used in error messages, e.g. "activity i123". */
   what: string;
-  /** The athlete the call is about: scopes the read cache, and what a write invalidates. */
-  athlete?: string;
   signal?: AbortSignal | undefined;
 }
 
@@ -472,7 +470,8 @@ export class IntervalsClient {
 
   private async call<T>(method: Dispatcher.HttpMethod, path: string, opts: CallOptions<T>): Promise<T> {
     const url = `${this.baseUrl}/api/v1${path}${buildQuery(opts.query)}`;
-    const athlete = opts.athlete ?? /^\/athlete\/([^/]+)/.exec(path)?.[1] ?? '';
+    // The athlete the call is about (from the path): scopes the read cache, and what a write invalidates.
+    const athlete = /^\/athlete\/([^/]+)/.exec(path)?.[1] ?? '';
     if (method === 'GET') {
       const key = UpstreamCache.key(this.credentialKey, athlete, url);
       const text = await this.cache

@@ -130,10 +130,10 @@ export interface GuardStats {
 /** A Retry-After longer than this (a misbehaving proxy) pauses everyone for this long only. */
 const MAX_PAUSE_MS = 120_000;
 
-export const limitingError = (waitMs: number, why = 'Intervals.icu is limiting us') =>
+const limitingError = (waitMs: number) =>
   new IntervalsError(
     'rate_limited',
-    `${why}; try again in ${Math.max(1, Math.ceil(waitMs / 1000))} s.`,
+    `Intervals.icu is limiting us; try again in ${Math.max(1, Math.ceil(waitMs / 1000))} s.`,
     undefined,
     Math.max(1000, Math.ceil(waitMs / 1000) * 1000),
   );
@@ -212,7 +212,7 @@ export class IntervalsGuard {
       this.stats.rejectedOpen++;
       return Promise.reject(this.openError(this.openUntil - now));
     }
-    if (this.queued === 0 && this.canStart(now)) return Promise.resolve(this.grant(now));
+    if (this.queued === 0 && this.canStart(now)) return Promise.resolve(this.grant());
     if (this.queued >= this.options.maxQueue) {
       this.stats.rejectedBusy++;
       return Promise.reject(limitingError(this.estimateWait(now, this.queued)));
@@ -312,7 +312,7 @@ export class IntervalsGuard {
     return pause + pacing;
   }
 
-  private grant(now: number): Permit {
+  private grant(): Permit {
     this.tokens -= 1;
     this.active++;
     this.stats.active = this.active;
@@ -320,7 +320,6 @@ export class IntervalsGuard {
     this.retryTokens = Math.min(this.options.retryBurst, this.retryTokens + this.options.retryRatio);
     const probe = this.failures >= this.options.breakerFailures;
     if (probe) this.probing = true;
-    void now;
     let released = false;
     return {
       release: (outcome: Outcome) => {
@@ -387,7 +386,7 @@ export class IntervalsGuard {
       this.queued--;
       this.stats.queued = this.queued;
       w.cleanup();
-      w.resolve(this.grant(now));
+      w.resolve(this.grant());
     }
     this.expireWaiters(now);
     if (this.queued > 0) this.arm(now);
