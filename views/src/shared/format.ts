@@ -1,4 +1,7 @@
 /** Dates and numbers as the views show them. Dates stay the tools' local YYYY-MM-DD. */
+// Day arithmetic is the tools' own (src/domain/dates.ts: UTC-midnight strings, browser-safe).
+export { addDays, daysBetween } from '../../../src/domain/dates.js';
+
 const MONTHS = ['Jan', 'Feb', 'Mar', 'Apr', 'May', 'Jun', 'Jul', 'Aug', 'Sep', 'Oct', 'Nov', 'Dec'];
 const DAYS = ['Sun', 'Mon', 'Tue', 'Wed', 'Thu', 'Fri', 'Sat'];
 
@@ -8,10 +11,6 @@ const utc = (d: string) => {
   return Date.UTC(y, m - 1, day);
 };
 
-export function addDays(d: string, n: number): string {
-  return new Date(utc(d) + n * 86_400_000).toISOString().slice(0, 10);
-}
-export const daysBetween = (a: string, b: string) => Math.round((utc(b) - utc(a)) / 86_400_000);
 export const weekday = (d: string) => DAYS[new Date(utc(d)).getUTCDay()]!;
 export const monthName = (m: number) => MONTHS[m - 1]!;
 
