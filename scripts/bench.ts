@@ -37,6 +37,7 @@ import { Pool } from 'undici';
 import { type FakeIntervals, startFakeIntervals } from '../test/fake-intervals/index.js';
 import { cpuMs, percentile, rssMiB } from './bench/proc.js';
 import { bundleSources, summariseProfile } from './bench/profile.js';
+import { serverBundleOptions } from './build.mjs';
 
 const args = process.argv.slice(2);
 const flag = (name: string) => args.includes(name);
@@ -343,21 +344,19 @@ async function memory(fake: FakeIntervals, server: Server, idleRss: number, done
 }
 
 /**
- * The server bundled as the build does, but unminified and in one file, so every profile frame can
- * be traced to its module by esbuild's `// path` comments; same code, same run-time behaviour.
+ * The server bundled as the build does (scripts/build.mjs's options), but unminified and in one
+ * file, so every profile frame can be traced to its module by esbuild's `// path` comments; same
+ * code, same run-time behaviour.
  */
 async function profileBuild(dir: string): Promise<string> {
   const { build } = await import('esbuild');
   await build({
-    absWorkingDir: process.cwd(),
+    ...serverBundleOptions(dir),
     entryPoints: { index: 'src/index.ts' },
-    outdir: dir,
-    bundle: true,
-    format: 'esm',
-    platform: 'node',
-    target: 'node22',
-    banner: { js: "import { createRequire as __cr } from 'node:module'; const require = __cr(import.meta.url);" },
-    logLevel: 'warning',
+    splitting: false,
+    minifySyntax: false,
+    minifyWhitespace: false,
+    metafile: false,
   });
   return join(dir, 'index.js');
 }

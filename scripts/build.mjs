@@ -58,7 +58,12 @@ async function buildViews(outdir) {
 }
 
 function bundle(outdir) {
-  return esbuild.build({
+  return esbuild.build(serverBundleOptions(outdir));
+}
+
+/** esbuild's options for the server bundle; `npm run bench -- --profile` builds a readable variant of it. */
+export function serverBundleOptions(outdir) {
+  return {
     absWorkingDir: root,
     entryPoints: { cli: 'src/cli.ts', index: 'src/index.ts' },
     outdir,
@@ -76,7 +81,7 @@ function bundle(outdir) {
     plugins: [cjsNamedExports],
     metafile: true,
     logLevel: 'warning',
-  });
+  };
 }
 
 if (process.argv[1] && resolve(process.argv[1]) === fileURLToPath(import.meta.url)) {
