@@ -19,7 +19,7 @@ export interface CpuProfile {
 }
 
 /** Where a frame's code lives: `src/...`, an npm package, `node:` internals or V8 itself. */
-export function origin(url: string): string {
+function origin(url: string): string {
   if (!url) return '(v8/native)';
   if (url.startsWith('node:')) return 'node internals';
   const nm = url.lastIndexOf('/node_modules/');

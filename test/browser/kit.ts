@@ -14,7 +14,7 @@ import * as esbuild from 'esbuild';
 import { type Browser, chromium, type Frame, type Page } from 'playwright-core';
 
 export const CHROMIUM_PATH = '/usr/bin/chromium';
-export const CHROMIUM_ARGS = [
+const CHROMIUM_ARGS = [
   '--headless',
   '--no-sandbox',
   '--disable-gpu',
@@ -41,7 +41,7 @@ const hostOf = (url: string) => {
 export type ThemeName = 'light' | 'dark';
 
 /** Host style variables a host would send (a subset; the views fall back for the rest). */
-export const HOST_THEMES: Record<ThemeName, Record<string, string>> = {
+const HOST_THEMES: Record<ThemeName, Record<string, string>> = {
   light: { '--color-background-primary': '#ffffff', '--color-text-primary': '#1f1f1f', '--font-sans': 'sans-serif' },
   dark: { '--color-background-primary': '#262624', '--color-text-primary': '#f5f4ef', '--font-sans': 'sans-serif' },
 };
@@ -189,7 +189,7 @@ export class ViewKit {
   }
 }
 
-export function hostContext(theme: ThemeName, width: number): Record<string, unknown> {
+function hostContext(theme: ThemeName, width: number): Record<string, unknown> {
   return {
     theme,
     platform: width < 500 ? 'mobile' : 'web',
