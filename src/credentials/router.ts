@@ -14,9 +14,7 @@
  */
 
 import type { Config } from '../config.js';
-import { UpstreamCache } from '../intervals/cache.js';
-import { IntervalsClient, type IntervalsClientOptions } from '../intervals/client.js';
-import { IntervalsGuard } from '../intervals/guard.js';
+import { createUpstream, IntervalsClient, type IntervalsClientOptions } from '../intervals/client.js';
 import type { Logger } from '../logger.js';
 import type { CursorSeal, McpDeps } from '../mcp/server.js';
 import { type ContextFactory, createContextFactory, ProfileCache } from '../tools/support/context.js';
@@ -70,18 +68,8 @@ export function createCredentialRouter(config: Config, opts: RouterOptions): Cre
   const sealFor = createCursorSealer();
   // One guard (pacing, concurrency cap, fair queue per credential, shared 429 pause), one pool and one
   // read cache (scoped by credential) for everyone: Intervals.icu limits by IP, not by account.
-  const { cacheTtlMs, ...limits } = config.intervals.limits;
-  const guard = new IntervalsGuard({
-    ...limits,
-    timeoutMs: config.intervals.timeoutMs,
-    ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
-  });
-  const shared = {
-    baseUrl: config.intervals.baseUrl,
-    timeoutMs: config.intervals.timeoutMs,
-    guard,
-    cache: new UpstreamCache({ ttlMs: cacheTtlMs }),
-  };
+  const upstream = createUpstream({ ...config.intervals.limits, timeoutMs: config.intervals.timeoutMs }, { dispatcher: opts.dispatcher });
+  const common = { baseUrl: config.intervals.baseUrl, shared: upstream };
   const contextFor = (client: IntervalsClient, athleteIds: readonly string[], credential: string) =>
     createContextFactory({ client, athleteIds, credential, profiles, ...(opts.now ? { now: opts.now } : {}) });
 
@@ -103,7 +91,7 @@ export function createCredentialRouter(config: Config, opts: RouterOptions): Cre
       if (hit && hit.entry === entry) return hit.routed;
       const client = explainingClient(
         new IntervalsClient({
-          ...shared,
+          ...common,
           apiKey: entry.apiKey,
           athleteId: entry.athleteIds[0]!,
           logger: opts.logger.child({ email: entry.email }),
@@ -139,7 +127,7 @@ export function createCredentialRouter(config: Config, opts: RouterOptions): Cre
       reload: () => users.reload('SIGHUP'),
       close: async () => {
         users.close();
-        await guard.close();
+        await upstream.guard.close();
       },
       base: opts.base,
     };
@@ -166,7 +154,7 @@ export function createCredentialRouter(config: Config, opts: RouterOptions): Cre
       // A client for this request only: the token lives as long as the request does. The client
       // fingerprints it (and tags its log lines with that) once; the request reuses that name.
       const raw = new IntervalsClient({
-        ...shared,
+        ...common,
         bearerToken: token,
         athleteId: '0',
         logger: identity.email ? opts.logger.child({ email: identity.email }) : opts.logger,
@@ -176,7 +164,7 @@ export function createCredentialRouter(config: Config, opts: RouterOptions): Cre
       return { mcp, info: { credential, contextFor: contextFor(client, athleteIds, credential), cursors: sealFor(credential) } };
     },
     reload: () => true,
-    close: () => guard.close(),
+    close: () => upstream.guard.close(),
     base: mcp,
   };
 }

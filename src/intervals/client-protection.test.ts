@@ -183,7 +183,7 @@ describe('coalescing and the read cache', () => {
   it('serves a hot read from memory within the TTL, and fetches again after a write to that athlete', async () => {
     const clock = new VirtualClock();
     const cache = new UpstreamCache({ ttlMs: 5_000, clock });
-    const c = makeClient({ cache, clock });
+    const c = makeClient({ shared: { guard: new IntervalsGuard({ clock }), cache }, clock });
     let hits = 0;
     nock(BASE)
       .get('/api/v1/athlete/i1/events')
@@ -215,8 +215,8 @@ describe('coalescing and the read cache', () => {
         return [200, { id: auth.endsWith(Buffer.from('API_KEY:key-a').toString('base64')) ? 'iA' : 'iB' }];
       });
     // Built without their own dispatcher: the guard's pool is the one they use.
-    const a = makeClient({ apiKey: 'key-a', cache, guard: new IntervalsGuard() });
-    const b = makeClient({ apiKey: 'key-b', cache, guard: a.guard });
+    const a = makeClient({ apiKey: 'key-a', shared: { cache, guard: new IntervalsGuard() } });
+    const b = makeClient({ apiKey: 'key-b', shared: { cache, guard: a.guard } });
     expect(a.credentialKey).not.toBe(b.credentialKey);
     expect(a.credentialKey).toMatch(/^k-[0-9a-f]{12}$/);
     // The same name the credentials layer logs for this key.
@@ -389,7 +389,7 @@ describe('limits given to the first client become the shared guard and cache', (
     });
     expect(first.guard.options).toMatchObject({ ratePerSec: 3, burst: 2, maxConcurrent: 4, maxResponseBytes: 100_000, gzip: false });
     expect(first.cache.options.ttlMs).toBe(1234);
-    const second = new IntervalsClient({ apiKey: 'other', baseUrl: BASE, guard: first.guard, cache: first.cache });
+    const second = new IntervalsClient({ apiKey: 'other', baseUrl: BASE, shared: { guard: first.guard, cache: first.cache } });
     const err = await failure(second.getAthlete());
     expect(err.message).toContain('larger than the server accepts (0.1 MB');
     agent.assertNoPendingInterceptors();
@@ -414,8 +414,9 @@ describe('fair queuing across credentials, through the client', () => {
       .persist();
     // 200 starts/s with no burst: the bulk work queues up behind the first request.
     const guard = new IntervalsGuard({ dispatcher: agent, ratePerSec: 200, burst: 1, maxConcurrent: 4 });
-    const bulk = new IntervalsClient({ apiKey: 'bulk', baseUrl: BASE, guard });
-    const single = new IntervalsClient({ apiKey: 'single', baseUrl: BASE, guard });
+    const shared = { guard, cache: new UpstreamCache() };
+    const bulk = new IntervalsClient({ apiKey: 'bulk', baseUrl: BASE, shared });
+    const single = new IntervalsClient({ apiKey: 'single', baseUrl: BASE, shared });
     const days = Array.from({ length: 20 }, (_, i) => `2026-10-${String(i + 1).padStart(2, '0')}`);
     // All 20 bulk reads queue before the single one: first come, first served would send it last.
     const bulkDone = Promise.all(days.map((d) => bulk.getWellness('0', d)));

@@ -25,7 +25,7 @@ import type { Logger } from '../logger.js';
 import { UpstreamCache } from './cache.js';
 import { errorForStatus, IntervalsError, redact, upstreamDetail } from './errors.js';
 import { fingerprint } from './fingerprint.js';
-import { type Clock, type GuardOptions, IntervalsGuard, type Outcome, type Permit, realClock } from './guard.js';
+import { type Clock, DEFAULT_GUARD, type GuardOptions, IntervalsGuard, type Outcome, type Permit, realClock } from './guard.js';
 import {
   ACTIVITY_LIST_FIELDS,
   ActivitySchema,
@@ -62,21 +62,18 @@ export interface IntervalsClientOptions {
   baseUrl?: string;
   /** Default athlete for athlete-scoped calls (`0` = the key's owner). */
   athleteId?: string;
-  /** Total deadline of one attempt (headers and body), in ms. */
+  /** Total deadline of one attempt (headers and body), in ms (default: the guard's). */
   timeoutMs?: number;
   /**
-   * The shared guard (and its HTTP pool). Clients for different credentials should share one; a
-   * client without one makes its own from `dispatcher`, `timeoutMs` and the guard defaults.
+   * The guard (with its HTTP pool) and read cache shared with other clients (`createUpstream`):
+   * clients for different credentials should share one pair. A client without it makes its own
+   * from `limits`, `timeoutMs`, `dispatcher` and `clock`, and closes it with itself.
    */
-  guard?: IntervalsGuard;
-  /** The shared read cache and coalescer; a client without one makes its own (caching off). */
-  cache?: UpstreamCache;
-  /**
-   * Used only when the client makes its own guard and cache (the first client of a process; the
-   * others share its `guard` and `cache`): the pool, and the guard's limits and the cache's TTL.
-   */
+  shared?: Upstream;
+  /** Used only when the client makes its own guard and cache: the pool… */
   dispatcher?: Dispatcher;
-  limits?: Partial<Omit<GuardOptions, 'dispatcher' | 'clock'>> & { cacheTtlMs?: number };
+  /** …and the guard's limits and the cache's TTL. */
+  limits?: UpstreamLimits;
   retry?: Partial<RetryPolicy>;
   /** Override the guard's response size cap (bytes, after decompression) for this client. */
   maxResponseBytes?: number;
@@ -98,6 +95,28 @@ interface CallOptions<T> {
   /** Human description used in error messages, e.g. "activity i123". */
   what: string;
   signal?: AbortSignal | undefined;
+}
+
+/** Limits as configured (`intervals.limits`): the guard's, plus the read cache's TTL. */
+export type UpstreamLimits = Partial<Omit<GuardOptions, 'dispatcher' | 'clock'>> & { cacheTtlMs?: number };
+
+/** What every client of a process shares: the one guard (and its pool) and the one read cache. */
+export interface Upstream {
+  readonly guard: IntervalsGuard;
+  readonly cache: UpstreamCache;
+}
+
+/** The guard and read cache from the configured limits (a client's own, or the router's for everyone). */
+export function createUpstream(
+  limits: UpstreamLimits,
+  hooks: { dispatcher?: Dispatcher | undefined; clock?: Clock | undefined } = {},
+): Upstream {
+  const { cacheTtlMs, ...guardLimits } = limits;
+  const clock = hooks.clock ? { clock: hooks.clock } : {};
+  return {
+    guard: new IntervalsGuard({ ...guardLimits, ...(hooks.dispatcher ? { dispatcher: hooks.dispatcher } : {}), ...clock }),
+    cache: new UpstreamCache({ ...(cacheTtlMs !== undefined ? { ttlMs: cacheTtlMs } : {}), ...clock }),
+  };
 }
 
 const RETRYABLE_STATUS = new Set([429, 502, 503, 504]);
@@ -218,25 +237,14 @@ export class IntervalsClient {
       opts.bearerToken !== undefined ? `Bearer ${opts.bearerToken}` : `Basic ${Buffer.from(`API_KEY:${opts.apiKey}`).toString('base64')}`;
     this.credentialKey = opts.bearerToken !== undefined ? fingerprint('bearer', opts.bearerToken) : fingerprint('api_key', secret);
     this.secrets = [secret];
-    this.timeoutMs = opts.timeoutMs ?? opts.guard?.options.timeoutMs ?? opts.limits?.timeoutMs ?? 30_000;
+    this.timeoutMs = opts.timeoutMs ?? opts.shared?.guard.options.timeoutMs ?? opts.limits?.timeoutMs ?? DEFAULT_GUARD.timeoutMs;
     this.retry = { ...DEFAULT_RETRY, ...opts.retry };
     this.logger = opts.logger;
     this.clock = opts.clock ?? (opts.sleep ? { now: realClock.now, sleep: opts.sleep } : realClock);
     this.sleep = opts.sleep ?? ((ms, signal) => this.clock.sleep(ms, signal));
     this.random = opts.random ?? Math.random;
-    this.ownsGuard = !opts.guard;
-    const { cacheTtlMs, ...limits } = opts.limits ?? {};
-    this.guard =
-      opts.guard ??
-      new IntervalsGuard({
-        ...limits,
-        timeoutMs: this.timeoutMs,
-        ...(opts.dispatcher ? { dispatcher: opts.dispatcher } : {}),
-        ...(opts.clock ? { clock: opts.clock } : {}),
-      });
-    this.cache =
-      opts.cache ??
-      new UpstreamCache({ ...(cacheTtlMs !== undefined ? { ttlMs: cacheTtlMs } : {}), ...(opts.clock ? { clock: opts.clock } : {}) });
+    this.ownsGuard = !opts.shared;
+    ({ guard: this.guard, cache: this.cache } = opts.shared ?? createUpstream({ ...opts.limits, timeoutMs: this.timeoutMs }, opts));
     this.maxResponseBytes = opts.maxResponseBytes ?? this.guard.options.maxResponseBytes;
     this.gzip = opts.gzip ?? this.guard.options.gzip;
   }
