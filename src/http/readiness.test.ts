@@ -1,9 +1,7 @@
-import { Writable } from 'node:stream';
 import { describe, expect, it } from 'vitest';
+import { type LogLine, logSink } from '../../test/support/logs.js';
 import { createLogger } from '../logger.js';
 import { UpstreamReadiness, type UpstreamVerdict } from './readiness.js';
-
-type LogLine = { level: number; msg: string } & Record<string, unknown>;
 
 const OK: UpstreamVerdict = { ok: true, reason: 'fine', message: 'key accepted' };
 const BAD: UpstreamVerdict = { ok: false, cause: 'key_rejected', reason: 'rejected (401)', message: 'key rejected', severity: 'error' };
@@ -11,15 +9,7 @@ const DOWN: UpstreamVerdict = { ok: false, cause: 'unreachable', reason: 'unreac
 
 function setup(answers: (UpstreamVerdict | 'hang' | 'throw')[], cacheMs = 60_000, timeoutMs = 1_000) {
   const lines: LogLine[] = [];
-  const logger = createLogger(
-    'info',
-    new Writable({
-      write(chunk, _e, cb) {
-        for (const l of String(chunk).split('\n')) if (l.trim()) lines.push(JSON.parse(l) as LogLine);
-        cb();
-      },
-    }),
-  );
+  const logger = createLogger('info', logSink(lines));
   let t = 0;
   let calls = 0;
   const readiness = new UpstreamReadiness({

@@ -3,16 +3,15 @@
  * (small values, asserted by what the client sees, never by timing), and the drain: early exit when
  * idle, `Connection: close` and 503 once draining, a JSON-RPC error for a request cut at the deadline.
  */
+
 import { once } from 'node:events';
 import type { Server } from 'node:http';
 import { type AddressInfo, connect, type Socket } from 'node:net';
-import { Writable } from 'node:stream';
 import express from 'express';
 import { afterEach, describe, expect, it } from 'vitest';
+import { type LogLine, logSink } from '../../test/support/logs.js';
 import { createLogger } from '../logger.js';
 import { createHttpServer, Drainer, type ServerLimits } from './server.js';
-
-type LogLine = { level: number; msg: string } & Record<string, unknown>;
 
 const LIMITS: ServerLimits = { headersTimeoutMs: 200, requestTimeoutMs: 400, keepAliveTimeoutMs: 200, maxConnections: 50 };
 
@@ -27,16 +26,8 @@ afterEach(async () => {
   server = undefined;
 });
 
-function logSink(lines: LogLine[]) {
-  return createLogger(
-    'debug',
-    new Writable({
-      write(chunk, _e, cb) {
-        for (const l of String(chunk).split('\n')) if (l.trim()) lines.push(JSON.parse(l) as LogLine);
-        cb();
-      },
-    }),
-  );
+function debugLogger(lines: LogLine[]) {
+  return createLogger('debug', logSink(lines));
 }
 
 /** An app with the drainer in front and two routes: /fast answers, /hang never does (until cut). */
@@ -53,7 +44,7 @@ async function start(limits: Partial<ServerLimits> = {}, lines: LogLine[] = []) 
   app.post('/mcp/hang', express.json(), () => {
     hung(); // never answers: the drain deadline must
   });
-  const logger = logSink(lines);
+  const logger = debugLogger(lines);
   server = createHttpServer(app, { ...LIMITS, ...limits }, logger);
   server.listen(0, '127.0.0.1');
   await once(server, 'listening');

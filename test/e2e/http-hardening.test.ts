@@ -3,28 +3,18 @@
  * query strings never reach the log, a client that goes away is one warning (no error-level line,
  * no stack trace), and a tool call still running at the drain deadline gets a JSON-RPC error.
  */
+
 import { once } from 'node:events';
 import { createServer, request as httpRequest, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import { type AddressInfo, connect } from 'node:net';
-import { Writable } from 'node:stream';
 import { gzipSync } from 'node:zlib';
 import { afterAll, afterEach, beforeAll, describe, expect, it } from 'vitest';
 import { MAX_BATCH } from '../../src/http/app.js';
 import { createLogger } from '../../src/logger.js';
 import { type FakeIntervals, startFakeIntervals } from '../fake-intervals/index.js';
 import { API_KEY, type Stack, startStack, TODAY } from '../support/harness.js';
+import { type LogLine, logSink } from '../support/logs.js';
 import { INIT, MCP_HEADERS } from '../support/raw-mcp.js';
-
-type LogLine = { level: number; msg: string } & Record<string, unknown>;
-
-function sink(lines: LogLine[]): Writable {
-  return new Writable({
-    write(chunk, _enc, cb) {
-      for (const l of String(chunk).split('\n')) if (l.trim()) lines.push(JSON.parse(l) as LogLine);
-      cb();
-    },
-  });
-}
 
 const toolCall = (id: number) =>
   JSON.stringify({ jsonrpc: '2.0', id, method: 'tools/call', params: { name: 'list_activities', arguments: { limit: 3 } } });
@@ -90,7 +80,7 @@ describe('body errors, query strings and client aborts', () => {
   const lines: LogLine[] = [];
   let stack: Stack;
   beforeAll(async () => {
-    stack = await startStack({ logger: createLogger('info', sink(lines)), noClient: true });
+    stack = await startStack({ logger: createLogger('info', logSink(lines)), noClient: true });
   });
   afterAll(async () => {
     await stack.close();
@@ -182,7 +172,7 @@ describe('tool calls in flight', () => {
 
   it('a client that aborts while its tool call waits on Intervals.icu is one warning, no error line', async () => {
     lines.length = 0;
-    stack = await startStack({ env: { INTERVALS_BASE_URL: proxy.url }, logger: createLogger('info', sink(lines)), noClient: true });
+    stack = await startStack({ env: { INTERVALS_BASE_URL: proxy.url }, logger: createLogger('info', logSink(lines)), noClient: true });
     const held = proxy.holdNext(/\/activities/);
     const ac = new AbortController();
     const pending = fetch(stack.mcpUrl, {
@@ -204,7 +194,7 @@ describe('tool calls in flight', () => {
 
   it('a tool call in flight when the drain begins completes, and its response says Connection: close', async () => {
     lines.length = 0;
-    stack = await startStack({ env: { INTERVALS_BASE_URL: proxy.url }, logger: createLogger('info', sink(lines)), noClient: true });
+    stack = await startStack({ env: { INTERVALS_BASE_URL: proxy.url }, logger: createLogger('info', logSink(lines)), noClient: true });
     const held = proxy.holdNext(/\/activities/);
     const pending = fetch(stack.mcpUrl, { method: 'POST', headers: MCP_HEADERS, body: toolCall(12) });
     await held;
@@ -226,7 +216,7 @@ describe('tool calls in flight', () => {
 
   it('a tool call still running at the drain deadline gets a JSON-RPC error for its id, not a reset', async () => {
     lines.length = 0;
-    stack = await startStack({ env: { INTERVALS_BASE_URL: proxy.url }, logger: createLogger('info', sink(lines)), noClient: true });
+    stack = await startStack({ env: { INTERVALS_BASE_URL: proxy.url }, logger: createLogger('info', logSink(lines)), noClient: true });
     const held = proxy.holdNext(/\/activities/);
     const pending = fetch(stack.mcpUrl, { method: 'POST', headers: MCP_HEADERS, body: toolCall(99) });
     await held;

@@ -10,17 +10,8 @@ import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { type AthleteState, READ_SCOPE } from '../fake-intervals/index.js';
 import { call, callError, col, type Stack, type Table } from '../support/harness.js';
-import {
-  AUDIENCE,
-  type CapturedLogs,
-  captureLogs,
-  emulatedPomerium,
-  leaked,
-  type Pomerium,
-  post,
-  startBehindPomerium,
-  stopBehindPomerium,
-} from './per-user-support.js';
+import { type CapturedLogs, captureLogs } from '../support/logs.js';
+import { AUDIENCE, emulatedPomerium, leaked, type Pomerium, post, startBehindPomerium, stopBehindPomerium } from './per-user-support.js';
 
 const ALICE = { email: 'alice@example.test', athlete: 'i200001', token: 'tok-alice-Q7bX2vL9' };
 const BOB = { email: 'bob@example.test', athlete: 'i200002', token: 'tok-bob-M3nP8sK1' };

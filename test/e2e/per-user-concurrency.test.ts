@@ -5,13 +5,15 @@
  * account fails the test. The
  * figures (calls, wall time, rate) are printed, not asserted.
  */
+
 import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AthleteState } from '../fake-intervals/index.js';
 import { type Stack, startStack, type Table } from '../support/harness.js';
-import { type CapturedLogs, captureLogs, emulatedPomerium, leaked, type Pomerium } from './per-user-support.js';
+import { type CapturedLogs, captureLogs } from '../support/logs.js';
+import { emulatedPomerium, leaked, type Pomerium } from './per-user-support.js';
 
 const PEOPLE = ['ann', 'ben', 'cat', 'dan'].map((name, i) => ({
   name,

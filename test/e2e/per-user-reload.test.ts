@@ -3,20 +3,13 @@
  * file) swaps the list at once without dropping requests in flight; a broken file is refused and the
  * previous list stays. The fake answers slowly here, so a request is reliably in flight.
  */
+
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { call, type Stack, type Table } from '../support/harness.js';
-import {
-  type CapturedLogs,
-  captureLogs,
-  emulatedPomerium,
-  leaked,
-  type Pomerium,
-  perUserEnv,
-  startBehindPomerium,
-  stopBehindPomerium,
-} from './per-user-support.js';
+import { type CapturedLogs, captureLogs } from '../support/logs.js';
+import { emulatedPomerium, leaked, type Pomerium, perUserEnv, startBehindPomerium, stopBehindPomerium } from './per-user-support.js';
 
 const KEYS = { alice: 'alice-key-reload-1', bob: 'bob-key-reload-2', carol: 'carol-key-reload-3' };
 const ATHLETES = { alice: 'i210001', bob: 'i210002', carol: 'i210003' };

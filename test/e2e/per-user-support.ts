@@ -7,11 +7,10 @@ import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { type CryptoKey, exportSPKI, generateKeyPair, SignJWT } from 'jose';
-import { createLogger, type Logger } from '../../src/logger.js';
 import type { FakeOptions } from '../fake-intervals/index.js';
 import { type Stack, startStack } from '../support/harness.js';
+import type { CapturedLogs } from '../support/logs.js';
 import { MCP_HEADERS } from '../support/raw-mcp.js';
 
 export const AUDIENCE = 'intervals-mcp.example.test';
@@ -45,29 +44,6 @@ export async function emulatedPomerium(): Promise<Pomerium> {
         .sign(key);
     },
   };
-}
-
-export interface CapturedLogs {
-  logger: Logger;
-  lines: Record<string, unknown>[];
-  raw: string[];
-}
-
-/** A real pino logger at `level` whose every line is kept (parsed and raw). */
-export function captureLogs(level: 'info' | 'debug' = 'debug'): CapturedLogs {
-  const lines: Record<string, unknown>[] = [];
-  const raw: string[] = [];
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      for (const line of String(chunk).split('\n')) {
-        if (!line.trim()) continue;
-        raw.push(line);
-        lines.push(JSON.parse(line) as Record<string, unknown>);
-      }
-      cb();
-    },
-  });
-  return { logger: createLogger(level, sink), lines, raw };
 }
 
 /** One JSON-RPC POST with chosen headers: status, headers and parsed body, for the refusal cases. */

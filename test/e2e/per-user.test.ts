@@ -4,23 +4,15 @@
  * answer is checked against the caller's own data, every upstream request against the caller's own
  * key, and the captured logs and answers for every key.
  */
+
 import { mkdirSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
 import type { Client } from '@modelcontextprotocol/sdk/client/index.js';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import type { AthleteState } from '../fake-intervals/index.js';
 import { call, callError, col, type Stack, type Table, TODAY } from '../support/harness.js';
-import {
-  type CapturedLogs,
-  captureLogs,
-  emulatedPomerium,
-  leaked,
-  type Pomerium,
-  perUserEnv,
-  post,
-  startBehindPomerium,
-  stopBehindPomerium,
-} from './per-user-support.js';
+import { type CapturedLogs, captureLogs } from '../support/logs.js';
+import { emulatedPomerium, leaked, type Pomerium, perUserEnv, post, startBehindPomerium, stopBehindPomerium } from './per-user-support.js';
 
 const PEOPLE = {
   alice: { email: 'alice@example.test', athlete: 'i200001', key: 'alice-key-7f3a9c' },

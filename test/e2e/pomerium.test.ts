@@ -3,17 +3,18 @@
  * Pomerium (an ES256 key pair; assertions signed like Pomerium's). An SDK client that sends a
  * correctly signed assertion calls tools; without one it gets 403, and scripts/smoke.sh says so.
  */
+
 import { execFile } from 'node:child_process';
 import { randomUUID } from 'node:crypto';
 import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
-import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { type CryptoKey, exportSPKI, generateKeyPair, SignJWT } from 'jose';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { call, type Stack, startStack } from '../support/harness.js';
+import { type LogLine, logSink } from '../support/logs.js';
 import { MCP_HEADERS } from '../support/raw-mcp.js';
 
 const AUDIENCE = 'intervals-mcp.example.test';
@@ -21,7 +22,7 @@ const EMAIL = 'coach@example.test';
 let stack: Stack;
 let key: CryptoKey;
 let dir: string;
-const logLines: Record<string, unknown>[] = [];
+const logLines: LogLine[] = [];
 
 function assertion(email = EMAIL, overrides: Record<string, unknown> = {}): Promise<string> {
   const now = Math.floor(Date.now() / 1000);
@@ -40,12 +41,6 @@ beforeAll(async () => {
   key = pair.privateKey;
   dir = mkdtempSync(join(tmpdir(), 'pomerium-e2e-'));
   writeFileSync(join(dir, 'signing_key.pub.pem'), await exportSPKI(pair.publicKey));
-  const sink = new Writable({
-    write(chunk, _enc, cb) {
-      for (const line of String(chunk).split('\n')) if (line.trim()) logLines.push(JSON.parse(line) as Record<string, unknown>);
-      cb();
-    },
-  });
   stack = await startStack({
     env: {
       AUTH_MODE: 'pomerium',
@@ -53,7 +48,7 @@ beforeAll(async () => {
       POMERIUM_PUBLIC_KEY_FILE: join(dir, 'signing_key.pub.pem'),
       ALLOWED_EMAILS: `${EMAIL},other@example.test`,
     },
-    logger: createLogger('info', sink),
+    logger: createLogger('info', logSink(logLines)),
     noClient: true,
   });
 });

@@ -3,29 +3,19 @@
  * never the key or the upstream URL), /healthz as pure liveness, and `npm run check-key` as
  * documented, for a good key, a wrong key (401) and an unreachable Intervals.icu.
  */
+
 import { execFile } from 'node:child_process';
 import { once } from 'node:events';
 import type { AddressInfo } from 'node:net';
 import { createServer } from 'node:net';
-import { Writable } from 'node:stream';
 import { promisify } from 'node:util';
 import { afterEach, describe, expect, it } from 'vitest';
 import { createLogger } from '../../src/logger.js';
 import { startFakeIntervals } from '../fake-intervals/index.js';
 import { API_KEY, type Stack, startStack, TODAY } from '../support/harness.js';
+import { type LogLine, logSink } from '../support/logs.js';
 
 const WRONG_KEY = 'wrong-key-7f3a9c';
-
-type LogLine = Record<string, unknown> & { level: number; msg: string };
-
-function sink(lines: LogLine[]): Writable {
-  return new Writable({
-    write(chunk, _enc, cb) {
-      for (const l of String(chunk).split('\n')) if (l.trim()) lines.push(JSON.parse(l) as LogLine);
-      cb();
-    },
-  });
-}
 
 /** A loopback port with nothing listening on it (connections are refused). */
 async function closedPort(): Promise<number> {
@@ -53,7 +43,7 @@ afterEach(async () => {
 describe('start-up key check and /readyz', () => {
   it('a good key: one info line, /readyz 200, and repeated probes reuse the cached check', async () => {
     const lines: LogLine[] = [];
-    stack = await startStack({ logger: createLogger('info', sink(lines)), noClient: true });
+    stack = await startStack({ logger: createLogger('info', logSink(lines)), noClient: true });
     expect(stack.server.keyCheck.ok).toBe(true);
     expect(upstreamLines(lines)).toHaveLength(1);
     expect(upstreamLines(lines)[0]).toMatchObject({ level: 30, upstream: 'ok' });
@@ -71,7 +61,7 @@ describe('start-up key check and /readyz', () => {
 
   it('a wrong key: ONE error line naming the cause (never the key), /readyz 503 with a short reason, /healthz still 200', async () => {
     const lines: LogLine[] = [];
-    stack = await startStack({ env: { INTERVALS_API_KEY: WRONG_KEY }, logger: createLogger('info', sink(lines)), noClient: true });
+    stack = await startStack({ env: { INTERVALS_API_KEY: WRONG_KEY }, logger: createLogger('info', logSink(lines)), noClient: true });
     expect(stack.server.keyCheck).toMatchObject({ ok: false, cause: 'key_rejected' });
     const failures = upstreamLines(lines);
     expect(failures).toHaveLength(1);
@@ -100,7 +90,7 @@ describe('start-up key check and /readyz', () => {
     const port = await closedPort();
     stack = await startStack({
       env: { INTERVALS_BASE_URL: `http://127.0.0.1:${port}` },
-      logger: createLogger('info', sink(lines)),
+      logger: createLogger('info', logSink(lines)),
       noClient: true,
     });
     expect(stack.server.keyCheck).toMatchObject({ ok: false, cause: 'unreachable' });
