@@ -220,6 +220,9 @@ export class IntervalsClient {
   private readonly timeoutMs: number;
   private readonly maxResponseBytes: number;
   private readonly gzip: boolean;
+  /** Request headers, built once: a read's, and a write's (with a JSON body). */
+  private readonly headers: Readonly<Record<string, string>>;
+  private readonly jsonHeaders: Readonly<Record<string, string>>;
   /** Every line it logs names the credential (by fingerprint), whichever mode built the client. */
   private readonly logger: Logger | undefined;
   private readonly clock: Clock;
@@ -247,6 +250,8 @@ export class IntervalsClient {
     ({ guard: this.guard, cache: this.cache } = opts.shared ?? createUpstream({ ...opts.limits, timeoutMs: this.timeoutMs }, opts));
     this.maxResponseBytes = opts.maxResponseBytes ?? this.guard.options.maxResponseBytes;
     this.gzip = opts.gzip ?? this.guard.options.gzip;
+    this.headers = { authorization: this.authHeader, accept: 'application/json', 'accept-encoding': this.gzip ? 'gzip' : 'identity' };
+    this.jsonHeaders = { ...this.headers, 'content-type': 'application/json' };
   }
 
   /** Close the guard and its pool if this client made them; a shared guard belongs to its owner. */
@@ -561,28 +566,36 @@ export class IntervalsClient {
     opts: CallOptions<T>,
     signal: AbortSignal | undefined,
   ): Promise<Raw> {
-    const deadline = AbortSignal.timeout(this.timeoutMs);
-    const combined = signal ? AbortSignal.any([signal, deadline]) : deadline;
+    // One controller per attempt, aborted by the deadline or by the caller: cheaper than
+    // AbortSignal.timeout + AbortSignal.any (a composite signal per attempt showed in the profile).
+    const ac = new AbortController();
+    let timedOut = false;
+    const timer = setTimeout(() => {
+      timedOut = true;
+      ac.abort(new DeadlineExceeded());
+    }, this.timeoutMs);
+    timer.unref();
+    const onAbort = () => ac.abort(signal?.reason);
+    if (signal?.aborted) onAbort();
+    else signal?.addEventListener('abort', onAbort, { once: true });
     try {
       const res = await request(url, {
         method,
         dispatcher: this.guard.dispatcher,
-        headers: {
-          authorization: this.authHeader,
-          accept: 'application/json',
-          'accept-encoding': this.gzip ? 'gzip' : 'identity',
-          ...(opts.body !== undefined ? { 'content-type': 'application/json' } : {}),
-        },
+        headers: opts.body !== undefined ? this.jsonHeaders : this.headers,
         ...(opts.body !== undefined ? { body: JSON.stringify(opts.body) } : {}),
-        signal: combined,
+        signal: ac.signal,
       });
       const status = res.statusCode;
       const ok = status >= 200 && status < 300;
       const text = await this.readBody(res, ok ? this.maxResponseBytes : MAX_ERROR_BODY, !ok);
       return { status, text, retryAfterMs: parseRetryAfter(res.headers['retry-after']) };
     } catch (err) {
-      if (deadline.aborted && !signal?.aborted) throw new DeadlineExceeded();
+      if (timedOut && !signal?.aborted) throw new DeadlineExceeded();
       throw err;
+    } finally {
+      clearTimeout(timer);
+      signal?.removeEventListener('abort', onAbort);
     }
   }
 
