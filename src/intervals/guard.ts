@@ -159,16 +159,12 @@ export class IntervalsGuard {
   private timerAt = Number.POSITIVE_INFINITY;
   private timerAbort: AbortController | undefined;
   private closed = false;
-  readonly stats: GuardStats = {
-    granted: 0,
-    rejectedBusy: 0,
-    rejectedOpen: 0,
-    rateLimited: 0,
-    retriesGranted: 0,
-    retriesDenied: 0,
-    active: 0,
-    queued: 0,
-  };
+  private readonly counts = { granted: 0, rejectedBusy: 0, rejectedOpen: 0, rateLimited: 0, retriesGranted: 0, retriesDenied: 0 };
+
+  /** A snapshot of the counters, with the requests in flight and the callers waiting right now. */
+  get stats(): GuardStats {
+    return { ...this.counts, active: this.active, queued: this.queued };
+  }
 
   constructor(opts: Partial<GuardOptions> = {}) {
     const { dispatcher, clock, ...rest } = opts;
@@ -209,17 +205,17 @@ export class IntervalsGuard {
     const now = this.clock.now();
     this.refill(now);
     if (this.openUntil > now) {
-      this.stats.rejectedOpen++;
+      this.counts.rejectedOpen++;
       return Promise.reject(this.openError(this.openUntil - now));
     }
     if (this.queued === 0 && this.canStart(now)) return Promise.resolve(this.grant());
     if (this.queued >= this.options.maxQueue) {
-      this.stats.rejectedBusy++;
+      this.counts.rejectedBusy++;
       return Promise.reject(limitingError(this.estimateWait(now, this.queued)));
     }
     const estimate = this.estimateWait(now, this.queued);
     if (estimate > this.options.maxWaitMs) {
-      this.stats.rejectedBusy++;
+      this.counts.rejectedBusy++;
       return Promise.reject(limitingError(estimate));
     }
     return new Promise<Permit>((resolve, reject) => {
@@ -244,7 +240,6 @@ export class IntervalsGuard {
       }
       q.push(waiter);
       this.queued++;
-      this.stats.queued = this.queued;
       this.pump();
     });
   }
@@ -253,10 +248,10 @@ export class IntervalsGuard {
   tryRetry(): boolean {
     if (this.retryTokens >= 1) {
       this.retryTokens -= 1;
-      this.stats.retriesGranted++;
+      this.counts.retriesGranted++;
       return true;
     }
-    this.stats.retriesDenied++;
+    this.counts.retriesDenied++;
     return false;
   }
 
@@ -315,8 +310,7 @@ export class IntervalsGuard {
   private grant(): Permit {
     this.tokens -= 1;
     this.active++;
-    this.stats.active = this.active;
-    this.stats.granted++;
+    this.counts.granted++;
     this.retryTokens = Math.min(this.options.retryBurst, this.retryTokens + this.options.retryRatio);
     const probe = this.failures >= this.options.breakerFailures;
     if (probe) this.probing = true;
@@ -326,7 +320,6 @@ export class IntervalsGuard {
         if (released) return;
         released = true;
         this.active--;
-        this.stats.active = this.active;
         if (probe) this.probing = false;
         this.record(outcome);
         this.pump();
@@ -342,7 +335,7 @@ export class IntervalsGuard {
         this.openUntil = 0;
         return;
       case 'rate_limited': {
-        this.stats.rateLimited++;
+        this.counts.rateLimited++;
         const pause = Math.min(outcome.retryAfterMs ?? this.options.defaultPauseMs, MAX_PAUSE_MS);
         this.pausedUntil = Math.max(this.pausedUntil, now + pause);
         // The bucket restarts empty after a pause: no burst straight into a limiter that just said no.
@@ -384,7 +377,6 @@ export class IntervalsGuard {
       if (q.length) this.order.push(key);
       else this.queues.delete(key);
       this.queued--;
-      this.stats.queued = this.queued;
       w.cleanup();
       w.resolve(this.grant());
     }
@@ -404,7 +396,7 @@ export class IntervalsGuard {
         // Past its deadline, or now certain to pass it (a pause came in): tell the caller at once.
         if (waited >= this.options.maxWaitMs || waited + remaining > this.options.maxWaitMs + 1000 / this.options.ratePerSec) {
           this.remove(w);
-          this.stats.rejectedBusy++;
+          this.counts.rejectedBusy++;
           w.reject(limitingError(remaining));
         } else {
           ahead++;
@@ -428,7 +420,6 @@ export class IntervalsGuard {
     q.splice(i, 1);
     w.cleanup();
     this.queued--;
-    this.stats.queued = this.queued;
     if (!q.length) {
       this.queues.delete(w.key);
       const k = this.order.indexOf(w.key);
