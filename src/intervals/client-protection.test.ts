@@ -204,7 +204,6 @@ describe('coalescing and the read cache', () => {
 
   it('never serves one credential what was fetched with another, though they share cache and guard', async () => {
     const cache = new UpstreamCache({ ttlMs: 60_000 });
-    const guard = new IntervalsGuard({ dispatcher: new MockAgent() });
     const auths: string[] = [];
     nock(BASE)
       .get('/api/v1/athlete/0')
@@ -227,10 +226,9 @@ describe('coalescing and the read cache', () => {
     expect(auths).toHaveLength(2);
     expect(a.guard).toBe(b.guard);
     await a.guard.close();
-    await guard.close();
   });
 
-  it('does not cache errors, and a client without a cache option does not cache at all', async () => {
+  it('does not cache errors, and a client without a shared cache does not cache at all', async () => {
     nock(BASE).get('/api/v1/athlete/0').reply(404, '');
     nock(BASE).get('/api/v1/athlete/0').times(2).reply(200, { id: 'i1' });
     const c = makeClient();
