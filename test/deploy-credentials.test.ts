@@ -5,6 +5,7 @@
  * pomerium/config.yaml; the README's token-endpoint curl check runs against the fake's OAuth token
  * endpoint; the compose overlays give intervals-mcp a configuration it accepts.
  */
+
 import { execFile, execFileSync, spawnSync } from 'node:child_process';
 import { createHash } from 'node:crypto';
 import { mkdirSync, mkdtempSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
@@ -16,39 +17,14 @@ import { parse, type Tags } from 'yaml';
 import { loadConfig } from '../src/config.js';
 import { loadUsersFile } from '../src/credentials/users-file.js';
 import { type FakeIntervals, startFakeIntervals } from './fake-intervals/index.js';
+import { fencedBlocks } from './support/markdown.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
 const README = read('README.md');
 const SECTION = README.slice(README.indexOf('## Several people: each with their own Intervals.icu account'));
 
-/** Fenced blocks of `lang` under the heading `heading` (up to the next heading of the same or a higher level). */
-function blocks(heading: string, lang: string): string[] {
-  const lines = SECTION.split('\n');
-  const start = lines.indexOf(heading);
-  if (start < 0) throw new Error(`heading not found: ${heading}`);
-  const level = /^#+/.exec(heading)![0].length;
-  const found: string[] = [];
-  let fence: string[] | undefined;
-  let fenceLang = '';
-  for (const line of lines.slice(start + 1)) {
-    if (fence) {
-      if (line === '```') {
-        if (fenceLang === lang) found.push(fence.join('\n'));
-        fence = undefined;
-      } else fence.push(line);
-      continue;
-    }
-    if (line.startsWith('```')) {
-      fence = [];
-      fenceLang = line.slice(3).trim();
-      continue;
-    }
-    const h = /^(#+) /.exec(line);
-    if (h && h[1]!.length <= level) break;
-  }
-  return found;
-}
+const blocks = (heading: string, lang: string) => fencedBlocks(SECTION, heading, lang);
 
 /** Compose's YAML tags (`!override`, `!reset`) parse as their plain value. */
 const composeTags: Tags = ['override', 'reset'].flatMap((t) => [

@@ -13,6 +13,7 @@
  *   - modes: the files only Pomerium reads are 600; the two intervals-mcp (uid 1000) reads are readable
  *     by uid 1000.
  */
+
 import { execFileSync } from 'node:child_process';
 import { createPrivateKey, randomUUID } from 'node:crypto';
 import { mkdtempSync, readFileSync, rmSync, statSync } from 'node:fs';
@@ -28,6 +29,7 @@ import { parse } from 'yaml';
 import { loadConfig } from '../src/config.js';
 import { createAuthMiddleware } from '../src/http/auth.js';
 import { createLogger } from '../src/logger.js';
+import { firstBlock } from './support/markdown.js';
 
 const ROOT = fileURLToPath(new URL('..', import.meta.url));
 const read = (p: string) => readFileSync(join(ROOT, p), 'utf8');
@@ -40,21 +42,6 @@ const hasOpenssl = (() => {
     return false;
   }
 })();
-
-/** The first ```bash fence after `heading` (a full heading line) and before the next heading of any level. */
-function bashBlockUnder(markdown: string, heading: string): string {
-  const lines = markdown.split('\n');
-  const start = lines.findIndex((l) => l.trim() === heading);
-  if (start < 0) throw new Error(`heading not found: ${heading}`);
-  let i = start + 1;
-  for (; i < lines.length; i++) {
-    if (/^#{1,6} /.test(lines[i]!)) throw new Error(`no \`\`\`bash block under ${heading}`);
-    if (lines[i]!.trim() === '```bash') break;
-  }
-  const end = lines.indexOf('```', i + 1);
-  if (i >= lines.length || end < 0) throw new Error(`no \`\`\`bash block under ${heading}`);
-  return lines.slice(i + 1, end).join('\n');
-}
 
 /**
  * Pomerium's GetSharedKey: the value must have no leading/trailing whitespace (Go strings.TrimSpace)
@@ -157,7 +144,7 @@ describe('secret commands quoted elsewhere in the docs', () => {
   it('are the same lines the tested blocks run (troubleshooting, revocation, …)', () => {
     const tested = new Set(
       documents.flatMap(({ file, heading }) =>
-        bashBlockUnder(read(file), heading)
+        firstBlock(read(file), heading, 'bash')
           .split('\n')
           .map((l) => l.trim()),
       ),
@@ -177,7 +164,7 @@ const documents = [
 
 // Skipped only on a developer's machine without openssl; in CI (which installs it) a missing tool fails.
 describe.skipIf(!hasOpenssl && !process.env.CI).each(documents)('the secret commands in $file', ({ file, heading }) => {
-  const block = bashBlockUnder(read(file), heading);
+  const block = firstBlock(read(file), heading, 'bash');
   let dir = '';
   const bytes = (name: string) => readFileSync(join(dir, name));
   beforeAll(() => {
