@@ -253,6 +253,24 @@ describe("README's Quick start", () => {
   }, 60_000);
 });
 
+describe("README's Development commands", () => {
+  const DEV = README.slice(README.indexOf('## Development'), README.indexOf('## Deploy on a homelab'));
+
+  it('`npm run dev` serves the server from source (tsx) on loopback', async () => {
+    expect(DEV).toMatch(/^npm run dev\b/m);
+    const dev = await startScript(
+      'dev',
+      { INTERVALS_API_KEY: 'test-api-key', INTERVALS_BASE_URL: fake.url, PORT: '0', LOG_LEVEL: 'info' },
+      /"url":"(http:\/\/127\.0\.0\.1:\d+\/mcp)"/,
+    );
+    try {
+      expect((await askOverHttp(dev.line[1]!)).rows).toBe(5);
+    } finally {
+      await dev.stop();
+    }
+  }, 60_000);
+});
+
 describe('intervals-mcp check-key from the installed package (what `node dist/cli.js check-key` runs in the image)', () => {
   const checkKey = async (key: string) => {
     try {
