@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HEAP_DEFAULTS, MALLOC_ARENAS, missingHeapFlags } from '../src/launch.js';
+import { HEAP_DEFAULTS, MALLOC_DEFAULTS, missingHeapFlags } from '../src/launch.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -296,9 +296,19 @@ describe('intervals-mcp http', () => {
 describe('default heap settings', () => {
   it('adds each container flag that neither the command line nor NODE_OPTIONS sets', () => {
     expect(missingHeapFlags([], undefined)).toEqual([...HEAP_DEFAULTS]);
-    expect(missingHeapFlags(['--max-old-space-size=512'], '')).toEqual(['--max-semi-space-size=4']);
+    expect(missingHeapFlags(['--max-old-space-size=512'], '')).toEqual([HEAP_DEFAULTS[1]]);
     expect(missingHeapFlags([], '--max_semi_space_size=8 --max-old-space-size=64')).toEqual([]);
     expect(missingHeapFlags([], '--max-old-space-size-x=1')).toEqual([...HEAP_DEFAULTS]);
+  });
+
+  it('the image and the Claude Desktop bundle start with the same settings as the launcher', () => {
+    // The image sets them in its environment (no restart needed); the bundle on the node command line.
+    const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
+    expect(dockerfile).toContain(`NODE_OPTIONS="${HEAP_DEFAULTS.join(' ')}"`);
+    for (const [name, value] of Object.entries(MALLOC_DEFAULTS)) expect(dockerfile).toMatch(new RegExp(`^\\s+${name}=${value} \\\\$`, 'm'));
+    const manifest = JSON.parse(readFileSync(join(ROOT, 'manifest.json'), 'utf8'));
+    expect(manifest.server.mcp_config.args).toEqual([...HEAP_DEFAULTS, '${__dirname}/dist/cli.js']);
+    expect(manifest.server.mcp_config.env).toMatchObject(MALLOC_DEFAULTS);
   });
 
   // The running process's own command line shows the flags V8 started with (Linux /proc).
@@ -311,8 +321,9 @@ describe('default heap settings', () => {
       await initialize(bin);
       const args = cmdline(bin.child.pid!);
       expect(args).toEqual(expect.arrayContaining([...HEAP_DEFAULTS, BIN]));
-      // glibc's arena cap rides along in the environment of the restarted process.
-      expect(readFileSync(`/proc/${bin.child.pid!}/environ`, 'utf8').split('\0')).toContain(`MALLOC_ARENA_MAX=${MALLOC_ARENAS}`);
+      // glibc's settings ride along in the environment of the restarted process.
+      const environ = readFileSync(`/proc/${bin.child.pid!}/environ`, 'utf8').split('\0');
+      for (const [name, value] of Object.entries(MALLOC_DEFAULTS)) expect(environ).toContain(`${name}=${value}`);
       bin.child.stdin.end();
       await bin.exit;
     },
@@ -326,7 +337,7 @@ describe('default heap settings', () => {
       await initialize(bin);
       const args = cmdline(bin.child.pid!);
       expect(args.filter((a) => a.startsWith('--max-old-space-size'))).toEqual([]);
-      expect(args).toContain('--max-semi-space-size=4');
+      expect(args).toContain(HEAP_DEFAULTS[1]);
       bin.child.stdin.end();
       await bin.exit;
     },

@@ -64,8 +64,9 @@ describe('manifest.json', () => {
       INTERVALS_API_KEY: '${user_config.api_key}',
       INTERVALS_ATHLETE_ID: '${user_config.athlete_id}',
       READ_ONLY: '${user_config.read_only}',
-      // The heap flags are in args, so the launcher does not restart; glibc's arena cap comes from here.
+      // The heap flags are in args, so the launcher does not restart; glibc's settings come from here.
       MALLOC_ARENA_MAX: '2',
+      MALLOC_MMAP_THRESHOLD_: '32768',
     });
     expect(hasRequiredConfigMissing({ manifest: manifest as never, userConfig: {} })).toBe(true);
     expect(hasRequiredConfigMissing({ manifest: manifest as never, userConfig: { api_key: 'k' } })).toBe(false);
