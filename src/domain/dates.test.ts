@@ -100,6 +100,27 @@ describe('addDays', () => {
   ])('%s %+d → %s', (date, n, expected) => {
     expect(addDays(date, n)).toBe(expected);
   });
+
+  // The civil-date arithmetic against the platform's own calendar: every day of 1600-2400 (leap
+  // centuries 1600/2000/2400, common 1700-1900/2100-2300), the four-digit edges, and beyond them.
+  it("names every day as Date's toISOString does", () => {
+    const iso = (ms: number) => new Date(ms).toISOString().slice(0, 10);
+    const start = Date.UTC(1600, 0, 1);
+    const days = (Date.UTC(2401, 0, 1) - start) / 86_400_000;
+    const wrong: string[] = [];
+    for (let i = 0; i < days && wrong.length < 5; i++) {
+      const got = addDays('1600-01-01', i);
+      if (got !== iso(start + i * 86_400_000)) wrong.push(`${i}: ${got}`);
+    }
+    expect(wrong).toEqual([]);
+    expect(addDays('1000-01-01', -1)).toBe('0999-12-31');
+    expect(addDays('9999-12-31', 1)).toBe(iso(Date.UTC(10000, 0, 1))); // what it always was
+    expect(addDays('1000-01-01', 0)).toBe('1000-01-01');
+    expect(addDays('9999-12-31', 0)).toBe('9999-12-31');
+    expect(() => addDays('not-a-date', 1)).toThrow(RangeError);
+    expect(datesFrom('2024-02-27', '2024-03-02')).toEqual(['2024-02-27', '2024-02-28', '2024-02-29', '2024-03-01', '2024-03-02']);
+    expect(datesFrom('1999-12-30', '2000-01-13', 7)).toEqual(['1999-12-30', '2000-01-06', '2000-01-13']);
+  });
 });
 
 describe('daysBetween', () => {

@@ -53,7 +53,31 @@ export function todayIn(timeZone: string, now: Date): string {
 }
 
 export function addDays(date: string, n: number): string {
-  return new Date(Date.parse(`${date}T00:00:00Z`) + n * DAY_MS).toISOString().slice(0, 10);
+  return isoDay(Date.parse(`${date}T00:00:00Z`) + n * DAY_MS);
+}
+
+// Four-digit years: the range in which `YYYY-MM-DD` is toISOString's own form.
+const FIRST_4_DIGIT_YEAR = Date.UTC(1000, 0, 1);
+const PAST_4_DIGIT_YEARS = Date.UTC(10000, 0, 1);
+
+/**
+ * The `YYYY-MM-DD` of a UTC midnight. Days are counted to a civil date with integer arithmetic
+ * (H. Hinnant's days-to-civil), so the loops over a range (get_fitness walks ~120 days per call)
+ * make one string per day instead of a Date and two; outside four-digit years, and for NaN (which
+ * throws), it is toISOString's answer.
+ */
+function isoDay(ms: number): string {
+  if (!(ms >= FIRST_4_DIGIT_YEAR && ms < PAST_4_DIGIT_YEARS)) return new Date(ms).toISOString().slice(0, 10);
+  const z = Math.floor(ms / DAY_MS) + 719_468; // days since 0000-03-01
+  const era = Math.floor(z / 146_097);
+  const doe = z - era * 146_097; // day of the 400-year era
+  const yoe = Math.floor((doe - Math.floor(doe / 1460) + Math.floor(doe / 36_524) - Math.floor(doe / 146_096)) / 365);
+  const doy = doe - (365 * yoe + Math.floor(yoe / 4) - Math.floor(yoe / 100)); // from March 1st
+  const mp = Math.floor((5 * doy + 2) / 153);
+  const d = doy - Math.floor((153 * mp + 2) / 5) + 1;
+  const m = mp < 10 ? mp + 3 : mp - 9;
+  const y = yoe + era * 400 + (m <= 2 ? 1 : 0);
+  return `${y}-${m < 10 ? '0' : ''}${m}-${d < 10 ? '0' : ''}${d}`;
 }
 
 /** Whole days from a to b (b − a). */
@@ -69,8 +93,9 @@ export function datesFrom(from: string, to: string, step = 1): string[] {
   const span = daysBetween(from, to);
   if (!Number.isFinite(span)) throw new InputError(`${from}..${to} is not a date range.`);
   if (span > MAX_LOOP_DAYS) throw new InputError(`${from}..${to} is longer than ${MAX_LOOP_DAYS} days.`);
+  const start = Date.parse(`${from}T00:00:00Z`);
   const out: string[] = [];
-  for (let i = 0; i <= span; i += step) out.push(addDays(from, i));
+  for (let i = 0; i <= span; i += step) out.push(isoDay(start + i * DAY_MS));
   return out;
 }
 
