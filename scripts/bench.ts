@@ -3,7 +3,7 @@
  * (`node dist/index.js`, default settings) runs as its own process so its CPU time can be read from
  * /proc; the fake Intervals.icu and the load clients run in this process; everything on loopback.
  *
- *   npm run build && npm run bench [-- --quick] [-- --profile] [-- --peer DIR] [-- --calls N]
+ *   npm run build && npm run bench [-- --quick] [-- --profile] [-- --peer DIR [--peer-spec FILE]] [-- --calls N]
  *     [-- --only cold,load,direct,cache,memory,profile] [-- --log-level warn]
  *     [-- --node-options "--max-semi-space-size=8"] [-- --env INTERVALS_GZIP=false] [-- --entry FILE]
  *
@@ -13,13 +13,15 @@
  *   call goes upstream), then again with every setting at its default (cache on);
  * - the same upstream requests made directly with undici at the same concurrency (what one call
  *   would cost with no MCP server in between): the MCP-overhead ratio = MCP calls/s ÷ direct calls/s;
- * - cold start, spawn → first tools/list answer, median of 7 spawns of `node dist/index.js`;
+ * - cold start, spawn → first tools/list answer, median of 7 spawns of `node dist/index.js`
+ *   (alternated with the peer's, with --peer);
  * - RSS of the default-settings server idle, after 50k and 100k calls, and after 10 s idle
  *   (--quick: 5k/10k calls, 3 s idle; --smaps adds where the resident memory is);
  * - with --profile: a CPU profile of the server under load (list_activities, get_wellness) and its
  *   top self-time functions (from an unminified one-file bundle, so each frame names its module;
  *   --keep-profile keeps the .cpuprofile for Chrome DevTools);
- * - with --peer DIR: the same scenarios against another Streamable HTTP server (see runPeer).
+ * - with --peer DIR: the same scenarios, cold starts and RSS after load for another Streamable HTTP
+ *   server in the same run, with the ratios (see PeerSpec).
  *
  * Bounded: a fixed number of calls per phase, each phase also capped in time. Prints figures and
  * asserts nothing (timings on a shared machine are noisy). The server's upstream pacing (10 req/s by
@@ -34,7 +36,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Pool } from 'undici';
-import { type FakeIntervals, startFakeIntervals } from '../test/fake-intervals/index.js';
+import { addDays, type FakeIntervals, SAMPLE_FACTS, startFakeIntervals, todayInTimeZone } from '../test/fake-intervals/index.js';
 import { cpuMs, percentile, rssMiB } from './bench/proc.js';
 import { bundleSources, summariseProfile } from './bench/profile.js';
 import { serverBundleOptions } from './build.mjs';
@@ -297,16 +299,6 @@ function median(xs: number[]): number {
   return s[Math.floor(s.length / 2)]!;
 }
 
-async function coldStart(fake: FakeIntervals): Promise<number[]> {
-  const times: number[] = [];
-  for (let i = 0; i < COLD_RUNS; i++) {
-    const s = await startOurs(fake);
-    times.push(s.startMs);
-    await s.stop();
-  }
-  return times;
-}
-
 async function scenarios(fake: FakeIntervals, target: Target, pid: number | undefined, name: string) {
   const out: Record<string, LoadResult> = {};
   for (const s of SCENARIOS) {
@@ -384,56 +376,105 @@ async function profile(fake: FakeIntervals) {
 }
 
 /**
- * --peer DIR: another Streamable HTTP MCP server, started by the command in DIR/bench-peer.json
- * ({"command": [...], "env": {...}, "path": "/mcp", "tools": {"list_activities": {...args}}}); its
- * upstream is pointed at the fake with the variables the file names. Same clients, same scenarios.
+ * --peer DIR: another Streamable HTTP MCP server, run from DIR with the spec in DIR/bench-peer.json
+ * or --peer-spec FILE (scripts/bench/peer-hdusy.json is the one for HduSy/intervals-mcp-server):
+ *   {"command": ["{NODE}", "dist/index.js", ..., "{PORT}"], "env": {"API_KEY": "{KEY}", "BASE": "{FAKE}/api/v1"},
+ *    "path": "/mcp", "scenarios": {"list_activities": {"tool": "...", "args": {...}}, ...}}
+ * {NODE} is this Node, {PORT} a free port, {FAKE} the fake's URL, {KEY} its API key; in scenario
+ * arguments {TODAY} and {TODAY-N} are dates in the sample athlete's time zone (what our tools take
+ * as today). Same clients, same fake, same scenarios (keyed by our tool names), in the same run.
  */
-async function runPeer(fake: FakeIntervals, dir: string) {
-  const spec = JSON.parse(readFileSync(join(dir, 'bench-peer.json'), 'utf8')) as {
-    command: string[];
-    env: Record<string, string>;
-    path: string;
-    scenarios: Record<string, { tool: string; args: Record<string, unknown> }>;
-  };
-  const port = await freePort();
-  const env = Object.fromEntries(
-    Object.entries(spec.env).map(([k, v]) => [
+interface PeerSpec {
+  command: string[];
+  env: Record<string, string>;
+  path: string;
+  scenarios: Record<string, { tool: string; args: Record<string, unknown> }>;
+}
+
+const PEER_DIR = option('--peer') ? resolve(option('--peer')!) : undefined;
+const PEER_SPEC = option('--peer-spec');
+
+function peerSpec(dir: string): PeerSpec {
+  return JSON.parse(readFileSync(PEER_SPEC ? resolve(PEER_SPEC) : join(dir, 'bench-peer.json'), 'utf8')) as PeerSpec;
+}
+
+/** {TODAY} / {TODAY-6} in a scenario's string arguments: dates in the sample athlete's zone. */
+function withDates(args: Record<string, unknown>): Record<string, unknown> {
+  const today = todayInTimeZone(SAMPLE_FACTS.timezone);
+  return Object.fromEntries(
+    Object.entries(args).map(([k, v]) => [
       k,
-      v.replaceAll('{FAKE}', fake.url).replaceAll('{PORT}', String(port)).replaceAll('{KEY}', API_KEY),
+      typeof v === 'string' ? v.replace(/\{TODAY(?:-(\d+))?\}/g, (_, n?: string) => addDays(today, -Number(n ?? 0))) : v,
     ]),
   );
+}
+
+async function startPeer(fake: FakeIntervals, dir: string, spec: PeerSpec): Promise<Server & { startMs: number }> {
+  const port = await freePort();
+  const fill = (v: string) =>
+    v.replaceAll('{NODE}', process.execPath).replaceAll('{FAKE}', fake.url).replaceAll('{PORT}', String(port)).replaceAll('{KEY}', API_KEY);
   const started = performance.now();
-  const child = spawn(
-    spec.command[0]!,
-    spec.command.slice(1).map((a) => a.replaceAll('{PORT}', String(port))),
-    {
-      cwd: dir,
-      env: { PATH: process.env.PATH, HOME: process.env.HOME, ...env },
-      stdio: ['ignore', 'ignore', 'inherit'],
-    },
-  );
+  const child = spawn(fill(spec.command[0]!), spec.command.slice(1).map(fill), {
+    cwd: dir,
+    env: { PATH: process.env.PATH, HOME: process.env.HOME, ...Object.fromEntries(Object.entries(spec.env).map(([k, v]) => [k, fill(v)])) },
+    // Its own start-up chatter stays out of the figures; a peer that cannot start is reported below.
+    stdio: ['ignore', 'ignore', 'ignore'],
+  });
+  child.once('exit', (code) => {
+    if (performance.now() - started < 30_000 && code !== null && code !== 0)
+      console.error(`peer exited with ${code}: ${spec.command.join(' ')}`);
+  });
   const target: Target = {
     url: new URL(`http://127.0.0.1:${port}${spec.path}`),
     pool: new Pool(`http://127.0.0.1:${port}`, { connections: CLIENTS }),
     headers: {},
   };
   await waitReady(target, started + 30_000);
-  console.log(
-    `\nPeer ${dir}: first tools/list ${(performance.now() - started).toFixed(0)} ms after spawn, RSS ${rssMiB(child.pid!).toFixed(0)} MiB`,
-  );
+  const startMs = performance.now() - started;
+  return { child, pid: child.pid!, target, startMs, stop: () => stopChild(child, target.pool) };
+}
+
+/** The peer's load phases: the scenarios it has an equivalent for, then its RSS. */
+async function runPeer(fake: FakeIntervals, dir: string, spec: PeerSpec) {
+  const peer = await startPeer(fake, dir, spec);
+  console.log(`
+Peer ${dir}: idle after start and one tools/list ${rssMiB(peer.pid).toFixed(0)} MiB`);
   const results: Record<string, LoadResult> = {};
   for (const s of SCENARIOS) {
     const p = spec.scenarios[s.tool];
     if (!p) continue;
-    const fn = () => rpc(target, 'tools/call', { name: p.tool, arguments: p.args });
+    const args = withDates(p.args);
+    const fn = () => rpc(peer.target, 'tools/call', { name: p.tool, arguments: args });
     await load(Math.ceil(CALLS / 10), fn);
-    results[s.label] = await load(CALLS, fn, child.pid);
+    results[s.label] = await load(CALLS, fn, peer.pid);
     fake.requests.length = 0;
     console.log(`  peer   ${s.label.padEnd(26)} ${fmt(results[s.label]!)}`);
   }
-  console.log(`  peer RSS after load: ${rssMiB(child.pid!).toFixed(0)} MiB`);
-  await stopChild(child, target.pool);
+  console.log(`  peer RSS after load: ${rssMiB(peer.pid).toFixed(0)} MiB`);
+  await peer.stop();
   return results;
+}
+
+/** Cold starts of ours and the peer's, alternated so that a busier moment of the machine hits both. */
+async function coldStarts(fake: FakeIntervals, peer?: { dir: string; spec: PeerSpec }) {
+  const ours: number[] = [];
+  const theirs: number[] = [];
+  for (let i = 0; i < COLD_RUNS; i++) {
+    const s = await startOurs(fake);
+    ours.push(s.startMs);
+    await s.stop();
+    if (!peer) continue;
+    const p = await startPeer(fake, peer.dir, peer.spec);
+    theirs.push(p.startMs);
+    await p.stop();
+  }
+  const line = (xs: number[]) => `median ${median(xs).toFixed(0)} ms (${xs.map((t) => t.toFixed(0)).join(', ')})`;
+  console.log(`\nCold start, spawn → first tools/list answer over HTTP, ${COLD_RUNS} spawns each`);
+  console.log(`  ours   node ${ENTRY.replace(`${process.cwd()}/`, '')}: ${line(ours)}`);
+  if (peer) {
+    console.log(`  peer   ${peer.spec.command.slice(1, 2).join(' ')}: ${line(theirs)}`);
+    console.log(`  ours ÷ peer cold start ${(median(ours) / median(theirs)).toFixed(2)}`);
+  }
 }
 
 async function main() {
@@ -443,12 +484,8 @@ async function main() {
     `intervals-mcp bench: node ${process.version}, ${CLIENTS} concurrent clients, ${CALLS} calls per scenario${QUICK ? ' (--quick)' : ''}`,
   );
 
-  if (phase('cold')) {
-    const colds = await coldStart(fake);
-    console.log(
-      `\nCold start, spawn → first tools/list answer (node dist/index.js, ${COLD_RUNS} spawns): median ${median(colds).toFixed(0)} ms (${colds.map((t) => t.toFixed(0)).join(', ')})`,
-    );
-  }
+  const peer = PEER_DIR ? { dir: PEER_DIR, spec: peerSpec(PEER_DIR) } : undefined;
+  if (phase('cold')) await coldStarts(fake, peer);
 
   const server = await startOurs(fake, [ENTRY], UNCACHED);
   let ours: Record<string, LoadResult> = {};
@@ -464,10 +501,9 @@ async function main() {
       `  direct ${s.label.padEnd(26)} ${fmt(d)}  [${reqs.length} GET: ${reqs.map((r) => r.path.replace(/\?.*/, '')).join(', ')}]  MCP-overhead ratio ${(rate(ours[s.label]!) / rate(d)).toFixed(2)}`,
     );
   }
-  const peerDir = option('--peer');
-  if (peerDir) {
-    const peer = await runPeer(fake, resolve(peerDir));
-    for (const [label, p] of Object.entries(peer)) {
+  if (peer && (phase('load') || phase('direct'))) {
+    const theirs = await runPeer(fake, peer.dir, peer.spec);
+    for (const [label, p] of Object.entries(theirs)) {
       const o = ours[label];
       if (!o) continue;
       console.log(
