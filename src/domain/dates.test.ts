@@ -73,6 +73,29 @@ describe('todayIn', () => {
     expect(todayIn('', new Date('2026-01-01T23:30:00Z'))).toMatch(/^\d{4}-\d{2}-\d{2}$/);
   });
 
+  // Answers are kept for a minute per zone: every instant must still get its own date, in any
+  // order, around midnight and the DST changes (a fresh formatter is the reference).
+  it('gives every instant its own date across midnight and DST, asked in any order', () => {
+    const zones = ['Pacific/Auckland', 'America/New_York', 'Europe/London', 'Asia/Kolkata', 'Pacific/Chatham', 'UTC'];
+    const instants: number[] = [];
+    for (const day of ['2026-04-04', '2026-04-05', '2026-03-08', '2026-03-29', '2026-10-25', '2026-11-01']) {
+      const base = Date.parse(`${day}T00:00:00Z`);
+      for (let s = -86_400; s < 2 * 86_400; s += 293) instants.push(base + s * 1000);
+      // Local midnights fall on quarter hours in UTC (Chatham +12:45, Kolkata +5:30): each one closely.
+      for (let q = -96; q < 192; q++) for (let s = -90; s <= 90; s += 7) instants.push(base + q * 900_000 + s * 1000);
+    }
+    const shuffled = [...instants, ...[...instants].reverse()];
+    const wrong: string[] = [];
+    for (const tz of zones) {
+      const reference = new Intl.DateTimeFormat('en-CA', { timeZone: tz, year: 'numeric', month: '2-digit', day: '2-digit' });
+      for (const t of shuffled) {
+        const got = todayIn(tz, new Date(t));
+        if (got !== reference.format(t) && wrong.length < 5) wrong.push(`${tz} ${new Date(t).toISOString()}: ${got}`);
+      }
+    }
+    expect(wrong).toEqual([]);
+  });
+
   it('always returns YYYY-MM-DD', () => {
     for (const tz of ['UTC', 'Europe/London', 'America/Los_Angeles', 'Asia/Kolkata', 'Australia/Adelaide']) {
       expect(todayIn(tz, new Date('2026-07-15T12:00:00Z'))).toMatch(/^\d{4}-\d{2}-\d{2}$/);

@@ -47,9 +47,29 @@ function formatterFor(timeZone: string): Intl.DateTimeFormat | null {
   return f;
 }
 
+function dateIn(timeZone: string, ms: number): string {
+  const f = formatterFor(timeZone);
+  return f ? f.format(ms) : new Date(ms).toISOString().slice(0, 10);
+}
+
+// Today per zone for a minute at a time: every tool call asks, and formatting a date in a zone
+// costs more than the rest of a short answer's date work.
+const TODAY_SPAN_MS = 60_000;
+const todays = new Map<string, { day: string; from: number; until: number }>();
+
 /** Today's date in the given IANA time zone (UTC for an unknown zone). */
 export function todayIn(timeZone: string, now: Date): string {
-  return formatterFor(timeZone)?.format(now) ?? now.toISOString().slice(0, 10);
+  const t = now.getTime();
+  const hit = todays.get(timeZone);
+  if (hit !== undefined && t >= hit.from && t < hit.until) return hit.day;
+  const day = dateIn(timeZone, t);
+  // Kept only when the date a minute later is the same: no zone changes its date and back
+  // within a minute, so every instant in between has it too (exact across midnight and DST).
+  if (dateIn(timeZone, t + TODAY_SPAN_MS) === day) {
+    if (todays.size >= 256) todays.clear();
+    todays.set(timeZone, { day, from: t, until: t + TODAY_SPAN_MS });
+  }
+  return day;
 }
 
 export function addDays(date: string, n: number): string {
