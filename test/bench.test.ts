@@ -4,7 +4,7 @@
  * shared machine are noise); only that each figure is there and is a number.
  */
 import { execFile } from 'node:child_process';
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
@@ -87,6 +87,13 @@ describe("the README's bench command", () => {
       expect(stdout).toMatch(new RegExp(String.raw`ours ÷ peer ${label}\s+calls/s ${n}×, server CPU/call ${n} vs ${n} ms`));
     }
     // The spec names no get_fitness equivalent: that scenario is ours alone.
+    // The README's spec for HduSy's server (not installable here) has the shape this run used.
+    const hdusy = JSON.parse(readFileSync(join(ROOT, 'scripts', 'bench', 'peer-hdusy.json'), 'utf8'));
+    expect(hdusy.command[0]).toBe('{NODE}');
+    expect(hdusy.command).toContain('{PORT}');
+    expect(Object.values(hdusy.env)).toEqual(expect.arrayContaining(['{KEY}', '{FAKE}/api/v1']));
+    expect(Object.keys(hdusy.scenarios).sort()).toEqual(['get_wellness', 'list_activities']);
+    expect(JSON.stringify(hdusy.scenarios.get_wellness.args)).toMatch(/\{TODAY-6\}.*\{TODAY\}/);
     expect(stdout).not.toMatch(/peer\s+get_fitness/);
     expect(stdout).toMatch(/peer RSS after load: \d+ MiB/);
   }, 300_000);
