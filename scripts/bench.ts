@@ -437,8 +437,7 @@ async function startPeer(fake: FakeIntervals, dir: string, spec: PeerSpec): Prom
 /** The peer's load phases: the scenarios it has an equivalent for, then its RSS. */
 async function runPeer(fake: FakeIntervals, dir: string, spec: PeerSpec) {
   const peer = await startPeer(fake, dir, spec);
-  console.log(`
-Peer ${dir}: idle after start and one tools/list ${rssMiB(peer.pid).toFixed(0)} MiB`);
+  console.log(`\nPeer ${dir}: idle after start and one tools/list ${rssMiB(peer.pid).toFixed(0)} MiB`);
   const results: Record<string, LoadResult> = {};
   for (const s of SCENARIOS) {
     const p = spec.scenarios[s.tool];

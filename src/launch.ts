@@ -2,17 +2,19 @@
  * Process start-up for every entry point (`node dist/index.js`, `npm start`, the `intervals-mcp`
  * bin), run before any application module loads:
  *
- * - **Memory defaults.** The settings the container uses apply everywhere by default: a capped old
- *   space; an 8 MiB young generation (4 MiB saves ~5 MiB more but costs get_fitness(90 d) ~30 %
- *   CPU per call: its upstream body outlives a small young generation and is promoted; 8 costs no
- *   measurable CPU against 16 and saves ~20 MiB); glibc's malloc held to two arenas
- *   (MALLOC_ARENA_MAX=2: each thread's arena otherwise keeps its freed memory, ~30 MiB under load)
- *   and blocks of 32 KiB and up given back to the system when freed (MALLOC_MMAP_THRESHOLD_=32768:
- *   V8's optimising compiler works in 32 KiB zone segments, ~50 MiB of them at the peak of warm-up,
- *   which glibc otherwise keeps for good, ~14 MiB of RSS; no measurable CPU per call).
- *   V8 and glibc read these only at process start, so when neither the command
- *   line nor NODE_OPTIONS sets the heap flags, the process replaces itself (`process.execve`: same
- *   pid, same stdio, no second process) with one that has them. Setting a flag yourself
+ * - **Memory defaults.** The settings the container uses apply everywhere by default:
+ *   - a capped old space;
+ *   - an 8 MiB young generation: 4 MiB saves ~5 MiB more but costs get_fitness(90 d) ~30 % CPU
+ *     per call (its upstream body outlives a small young generation and is promoted); 8 costs no
+ *     measurable CPU against 16 and saves ~20 MiB;
+ *   - glibc's malloc held to two arenas (MALLOC_ARENA_MAX=2: each thread's arena otherwise keeps
+ *     its freed memory, ~30 MiB under load);
+ *   - blocks of 32 KiB and up given back to the system when freed (MALLOC_MMAP_THRESHOLD_=32768:
+ *     V8's optimising compiler works in 32 KiB zone segments, ~50 MiB of them at the peak of
+ *     warm-up, which glibc otherwise keeps for good: ~14 MiB of RSS, no measurable CPU per call).
+ *   V8 and glibc read these only at process start, so when neither the command line nor
+ *   NODE_OPTIONS sets the heap flags, the process replaces itself (`process.execve`: same pid,
+ *   same stdio, no second process) with one that has them. Setting a flag yourself
  *   (NODE_OPTIONS="--max-old-space-size=512", MALLOC_ARENA_MAX=8) wins. Where `process.execve` is
  *   missing (Windows, Node < 22.15) the process runs with Node's defaults.
  * - **Compile cache.** Node keeps V8's compiled code for our bundle on disk (os.tmpdir()), so every
@@ -24,7 +26,7 @@
 import module from 'node:module';
 
 export const HEAP_DEFAULTS = ['--max-old-space-size=96', '--max-semi-space-size=8'] as const;
-/** glibc malloc settings (each unless already set): two arenas instead of eight per core; freed blocks of 32 KiB and up go back to the system. */
+/** glibc malloc settings, each unless already set: two arenas; freed blocks of 32 KiB and up go back. */
 export const MALLOC_DEFAULTS = { MALLOC_ARENA_MAX: '2', MALLOC_MMAP_THRESHOLD_: '32768' } as const;
 
 /** The default heap flags not already set on the command line or in NODE_OPTIONS. */

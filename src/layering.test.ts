@@ -29,7 +29,7 @@ const isToolFile = (f: string) => layerOf(f) === 4;
 
 /** Readers of process.env besides config.ts, each with the reason it cannot go through config. */
 const ENV_EXCEPTIONS: Record<string, string> = {
-  'launch.ts': "NODE_OPTIONS (Node's) and MALLOC_ARENA_MAX (glibc's), read to re-exec with memory settings before config.ts may load",
+  'launch.ts': "NODE_OPTIONS (Node's) and the MALLOC_ variables (glibc's), read to re-exec with memory settings before config.ts may load",
 };
 
 type Graph = ReadonlyMap<string, readonly ImportEdge[]>;
