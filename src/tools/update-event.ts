@@ -5,18 +5,16 @@ import {
   checkEvent,
   describeEvent,
   eventDate,
+  eventFields,
   eventIdArg,
   flag,
   isPast,
   moveFields,
   plannedFields,
   problemsError,
-  whole,
   writtenEvent,
 } from './support/calendar-write.js';
 import { EVENT_COLUMNS } from './support/event-row.js';
-import { sportArg } from './support/normalise.js';
-import { localDate as day } from './support/params.js';
 import { Fields, toRecord } from './support/table.js';
 import { defineTool, OVERWRITE } from './support/tool.js';
 import { guardWrite } from './support/write-guard.js';
@@ -32,12 +30,13 @@ export default defineTool({
   athleteScoped: true,
   input: z.object({
     event_id: eventIdArg,
-    date: day.optional(),
-    name: z.string().optional(),
+    // create_event's fields, all optional; the text's hint is create_event's (one copy in the catalogue).
+    date: eventFields.date.optional(),
+    name: eventFields.name,
     text: z.string().optional().describe('As in create_event'),
-    sport: sportArg().optional(),
-    planned_load: whole.optional(),
-    planned_secs: whole.optional(),
+    sport: eventFields.sport,
+    planned_load: eventFields.planned_load,
+    planned_secs: eventFields.planned_secs,
     allow_past: flag,
     dry_run: flag,
   }),
