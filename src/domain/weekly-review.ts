@@ -3,7 +3,7 @@
  * sport (the same sums give list_activities its range totals), planned-versus-done matching, the
  * compliance summary and the fitness projection.
  */
-import { type Activity, type Event, type FullActivity, isStravaStub } from '../intervals/schemas.js';
+import type { Event, FullActivity } from '../intervals/schemas.js';
 import { datesFrom, dayOf, weekStart } from './dates.js';
 import { K_ATL, K_CTL, stepModel } from './fitness.js';
 import { round } from './format.js';
@@ -11,9 +11,6 @@ import { sportLabel } from './sports.js';
 
 /** A done load below this share of the planned load makes the session `partial`. */
 export const PARTIAL_BELOW = 0.7;
-
-/** Activities the API can read (Strava-synced stubs carry no type, time or load). */
-export const readable = (list: readonly Activity[]): FullActivity[] => list.filter((a): a is FullActivity => !isStravaStub(a));
 
 /** Count, moving time (s), distance (m) and load of a group of activities. */
 export interface Totals {

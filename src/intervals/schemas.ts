@@ -188,6 +188,9 @@ export function isStravaStub(a: Activity): a is StravaStub {
   return a.source === 'STRAVA' && typeof (a as StravaStub)._note === 'string';
 }
 
+/** Activities the API can read (Strava-synced stubs carry no type, time or load). */
+export const readable = (list: readonly Activity[]): FullActivity[] => list.filter((a): a is FullActivity => !isStravaStub(a));
+
 export const IntervalsDtoSchema = z.looseObject({
   id: str,
   icu_intervals: z.array(IntervalSchema).nullish(),

@@ -10,13 +10,12 @@ import {
   pendingToday,
   plannedLoads,
   projectFitness,
-  readable,
   summarise,
   type WeekSport,
   weeklyTotals,
   withPending,
 } from '../domain/weekly-review.js';
-import { type Activity, type Event, isStravaStub, type Wellness } from '../intervals/schemas.js';
+import { type Activity, type Event, isStravaStub, readable, type Wellness } from '../intervals/schemas.js';
 import { localDate as day, wholeIn } from './support/params.js';
 import { stravaSkippedNote } from './support/strava.js';
 import { Fields, toTable } from './support/table.js';

@@ -2,8 +2,8 @@ import * as z from 'zod';
 import { addDays, dayOf, todayIn } from '../domain/dates.js';
 import { formZone } from '../domain/form-zones.js';
 import { round } from '../domain/format.js';
-import { readable } from '../domain/weekly-review.js';
 import { IntervalsError } from '../intervals/errors.js';
+import { readable } from '../intervals/schemas.js';
 import { Fields, toTable } from './support/table.js';
 import { defineTool, READ, type ToolContext } from './support/tool.js';
 

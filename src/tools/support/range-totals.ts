@@ -6,8 +6,8 @@
 
 import { hm } from '../../domain/format.js';
 import { sportLabel } from '../../domain/sports.js';
-import { readable, sportTotals, totalsBy } from '../../domain/weekly-review.js';
-import type { Activity, Event } from '../../intervals/schemas.js';
+import { sportTotals, totalsBy } from '../../domain/weekly-review.js';
+import { type Activity, type Event, readable } from '../../intervals/schemas.js';
 import { type Table, toTable } from './table.js';
 
 /** Per sport (Ride, Run, Swim, or the type), most time first, then `all` when there are several. */

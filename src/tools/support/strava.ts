@@ -1,6 +1,6 @@
 /**
  * Strava-synced activities, which the Intervals.icu API returns as stubs (id, date, source): every
- * tool tells them apart with `isStravaStub` (intervals/schemas.ts), or `readable` for a list, and
+ * tool tells them apart with `isStravaStub`, or `readable` for a list (both intervals/schemas.ts), and
  * says the same reason and the same fix in the words below.
  */
 import { STRAVA_FIX, STRAVA_REASON } from '../../intervals/schemas.js';
