@@ -12,11 +12,13 @@
  *   - blocks of 32 KiB and up given back to the system when freed (MALLOC_MMAP_THRESHOLD_=32768:
  *     V8's optimising compiler works in 32 KiB zone segments, ~50 MiB of them at the peak of
  *     warm-up, which glibc otherwise keeps for good: ~14 MiB of RSS, no measurable CPU per call).
- *   V8 and glibc read these only at process start, so when neither the command line nor
- *   NODE_OPTIONS sets the heap flags, the process replaces itself (`process.execve`: same pid,
- *   same stdio, no second process) with one that has them. Setting a flag yourself
- *   (NODE_OPTIONS="--max-old-space-size=512", MALLOC_ARENA_MAX=8) wins. Where `process.execve` is
- *   missing (Windows, Node < 22.15) the process runs with Node's defaults.
+ *   V8 and glibc read these only at process start, so when any of them is missing (a heap flag
+ *   set neither on the command line nor in NODE_OPTIONS, a MALLOC_ variable not in the
+ *   environment), the process replaces itself (`process.execve`: same pid, same stdio, no second
+ *   process) with one that has the missing ones. Each setting you make yourself
+ *   (NODE_OPTIONS="--max-old-space-size=512", MALLOC_ARENA_MAX=8) wins, and the others still
+ *   apply. Where `process.execve` is missing (Windows, Node < 22.15) the process runs with Node's
+ *   defaults.
  * - **Compile cache.** Node keeps V8's compiled code for our bundle on disk (os.tmpdir()), so every
  *   start after the first skips most parsing and compiling.
  *
@@ -38,11 +40,18 @@ export function missingHeapFlags(execArgv: readonly string[], nodeOptions: strin
   });
 }
 
+/** The default malloc settings not already in the environment (set, even to empty, counts as set). */
+export function missingMallocSettings(env: NodeJS.ProcessEnv): Partial<typeof MALLOC_DEFAULTS> {
+  return Object.fromEntries(Object.entries(MALLOC_DEFAULTS).filter(([name]) => env[name] === undefined));
+}
+
 export function prepareRuntime(): void {
   const missing = missingHeapFlags(process.execArgv, process.env.NODE_OPTIONS);
-  if (missing.length && typeof process.execve === 'function' && process.argv[1]) {
+  const malloc = missingMallocSettings(process.env);
+  if ((missing.length || Object.keys(malloc).length) && typeof process.execve === 'function' && process.argv[1]) {
     try {
-      const env = { ...MALLOC_DEFAULTS, ...process.env };
+      // The restarted process has every setting, so it never restarts again.
+      const env = { ...process.env, ...malloc };
       process.execve(process.execPath, [process.execPath, ...process.execArgv, ...missing, ...process.argv.slice(1)], env);
     } catch {
       // Not permitted here (e.g. a sandbox): carry on with Node's defaults.

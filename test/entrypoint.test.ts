@@ -14,7 +14,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { promisify } from 'node:util';
 import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { HEAP_DEFAULTS, MALLOC_DEFAULTS, missingHeapFlags } from '../src/launch.js';
+import { HEAP_DEFAULTS, MALLOC_DEFAULTS, missingHeapFlags, missingMallocSettings } from '../src/launch.js';
 
 const ROOT = resolve(dirname(fileURLToPath(import.meta.url)), '..');
 const TSX = join(ROOT, 'node_modules', 'tsx', 'dist', 'cli.mjs');
@@ -301,6 +301,13 @@ describe('default heap settings', () => {
     expect(missingHeapFlags([], '--max-old-space-size-x=1')).toEqual([...HEAP_DEFAULTS]);
   });
 
+  it('adds each malloc setting the environment does not already have, whatever else is set', () => {
+    expect(missingMallocSettings({})).toEqual(MALLOC_DEFAULTS);
+    expect(missingMallocSettings({ MALLOC_ARENA_MAX: '8' })).toEqual({ MALLOC_MMAP_THRESHOLD_: MALLOC_DEFAULTS.MALLOC_MMAP_THRESHOLD_ });
+    // Set to empty is still set: the restarted process must never restart again.
+    expect(missingMallocSettings({ MALLOC_ARENA_MAX: '', MALLOC_MMAP_THRESHOLD_: '65536' })).toEqual({});
+  });
+
   it('the image and the Claude Desktop bundle start with the same settings as the launcher', () => {
     // The image sets them in its environment (no restart needed); the bundle on the node command line.
     const dockerfile = readFileSync(join(ROOT, 'Dockerfile'), 'utf8');
@@ -340,6 +347,27 @@ describe('default heap settings', () => {
       expect(args).toContain(HEAP_DEFAULTS[1]);
       bin.child.stdin.end();
       await bin.exit;
+    },
+    20_000,
+  );
+
+  it.runIf(process.platform === 'linux')(
+    'heap flags of your own still get the malloc settings, and a malloc setting of your own wins',
+    async () => {
+      // Both heap flags given: before, nothing restarted, so malloc ran with glibc's defaults (~30 MiB more after load).
+      const bin = startBin([], {
+        INTERVALS_API_KEY: 'k',
+        LOG_LEVEL: 'silent',
+        NODE_OPTIONS: '--max-old-space-size=300 --max-semi-space-size=16',
+        MALLOC_ARENA_MAX: '4',
+      });
+      await initialize(bin);
+      expect(cmdline(bin.child.pid!).filter((a) => a.startsWith('--max-'))).toEqual([]);
+      const environ = readFileSync(`/proc/${bin.child.pid!}/environ`, 'utf8').split('\0');
+      expect(environ).toContain(`MALLOC_MMAP_THRESHOLD_=${MALLOC_DEFAULTS.MALLOC_MMAP_THRESHOLD_}`);
+      expect(environ).toContain('MALLOC_ARENA_MAX=4');
+      bin.child.stdin.end();
+      expect(await bin.exit).toEqual({ code: 0, signal: null });
     },
     20_000,
   );
