@@ -13,8 +13,9 @@
  *   call goes upstream), then again with every setting at its default (cache on);
  * - the same upstream requests made directly with undici at the same concurrency (what one call
  *   would cost with no MCP server in between): the MCP-overhead ratio = MCP calls/s ÷ direct calls/s;
- * - cold start, spawn → first tools/list answer, median of 7 spawns of `node dist/index.js`
- *   (alternated with the peer's, with --peer);
+ * - cold start, spawn → first tools/list answer, median of 7 spawns of `node dist/index.js`, and of
+ *   7 with the image's memory settings already in the environment (no launcher restart), alternated
+ *   (and with the peer's, with --peer);
  * - RSS of the default-settings server idle, after 50k and 100k calls, and after 10 s idle
  *   (--quick: 5k/10k calls, 3 s idle; --smaps adds where the resident memory is);
  * - with --profile: a CPU profile of the server under load (list_activities, get_wellness) and its
@@ -36,6 +37,7 @@ import { join, resolve } from 'node:path';
 import { performance } from 'node:perf_hooks';
 import { pathToFileURL } from 'node:url';
 import { Pool } from 'undici';
+import { HEAP_DEFAULTS, MALLOC_DEFAULTS } from '../src/launch.js';
 import { addDays, type FakeIntervals, SAMPLE_FACTS, startFakeIntervals, todayInTimeZone } from '../test/fake-intervals/index.js';
 import { cpuMs, percentile, rssMiB } from './bench/proc.js';
 import { bundleSources, summariseProfile } from './bench/profile.js';
@@ -454,14 +456,22 @@ async function runPeer(fake: FakeIntervals, dir: string, spec: PeerSpec) {
   return results;
 }
 
+/** The memory settings as the Dockerfile's ENV gives them (the launcher then has nothing to add). */
+const AS_THE_IMAGE = { NODE_OPTIONS: HEAP_DEFAULTS.join(' '), ...MALLOC_DEFAULTS };
+
 /** Cold starts of ours and the peer's, alternated so that a busier moment of the machine hits both. */
 async function coldStarts(fake: FakeIntervals, peer?: { dir: string; spec: PeerSpec }) {
   const ours: number[] = [];
+  const image: number[] = [];
   const theirs: number[] = [];
   for (let i = 0; i < COLD_RUNS; i++) {
     const s = await startOurs(fake);
     ours.push(s.startMs);
     await s.stop();
+    // As the image starts it: its environment already has the memory settings, so no restart.
+    const m = await startOurs(fake, [ENTRY], AS_THE_IMAGE);
+    image.push(m.startMs);
+    await m.stop();
     if (!peer) continue;
     const p = await startPeer(fake, peer.dir, peer.spec);
     theirs.push(p.startMs);
@@ -470,6 +480,7 @@ async function coldStarts(fake: FakeIntervals, peer?: { dir: string; spec: PeerS
   const line = (xs: number[]) => `median ${median(xs).toFixed(0)} ms (${xs.map((t) => t.toFixed(0)).join(', ')})`;
   console.log(`\nCold start, spawn → first tools/list answer over HTTP, ${COLD_RUNS} spawns each`);
   console.log(`  ours   node ${ENTRY.replace(`${process.cwd()}/`, '')}: ${line(ours)}`);
+  console.log(`  ours   the same with the image's NODE_OPTIONS and MALLOC_ settings (no restart): ${line(image)}`);
   if (peer) {
     console.log(`  peer   ${peer.spec.command.slice(1, 2).join(' ')}: ${line(theirs)}`);
     console.log(`  ours ÷ peer cold start ${(median(ours) / median(theirs)).toFixed(2)}`);

@@ -27,6 +27,9 @@ describe("the README's bench command", () => {
     );
     const n = String.raw`\d+(?:\.\d+)?`;
     expect(stdout).toMatch(/Cold start.*7 spawns each\n\s+ours\s+node \S+: median \d+ ms \((\d+, ){6}\d+\)/);
+    expect(stdout).toMatch(
+      /ours\s+the same with the image's NODE_OPTIONS and MALLOC_ settings \(no restart\): median \d+ ms \((\d+, ){6}\d+\)/,
+    );
     for (const label of ['list_activities\\(limit 5\\)', 'get_wellness\\(7 d\\)', 'get_fitness\\(90 d\\)']) {
       const latency = String.raw`${n} calls/s\s+p50 ${n}\s+p95 ${n}\s+p99 ${n} ms`;
       expect(stdout).toMatch(new RegExp(String.raw`ours\s+${label}\s+${latency}\s+server CPU ${n} ms/call\s+\(60 calls\)`));
