@@ -202,8 +202,13 @@ async function startOurs(
     // Default log level (info) unless --log-level: lines per call as in production, to /dev/null.
     stdio: ['ignore', 'ignore', 'inherit'],
   });
+  return whenReady(child, port, '/mcp', started);
+}
+
+/** A spawned server once it answers `initialize` and `tools/list`, with its time from spawn. */
+async function whenReady(child: ChildProcess, port: number, path: string, started: number): Promise<Server & { startMs: number }> {
   const target: Target = {
-    url: new URL(`http://127.0.0.1:${port}/mcp`),
+    url: new URL(`http://127.0.0.1:${port}${path}`),
     pool: new Pool(`http://127.0.0.1:${port}`, { connections: CLIENTS }),
     headers: {},
   };
@@ -426,14 +431,7 @@ async function startPeer(fake: FakeIntervals, dir: string, spec: PeerSpec): Prom
     if (performance.now() - started < 30_000 && code !== null && code !== 0)
       console.error(`peer exited with ${code}: ${spec.command.join(' ')}`);
   });
-  const target: Target = {
-    url: new URL(`http://127.0.0.1:${port}${spec.path}`),
-    pool: new Pool(`http://127.0.0.1:${port}`, { connections: CLIENTS }),
-    headers: {},
-  };
-  await waitReady(target, started + 30_000);
-  const startMs = performance.now() - started;
-  return { child, pid: child.pid!, target, startMs, stop: () => stopChild(child, target.pool) };
+  return whenReady(child, port, spec.path, started);
 }
 
 /** The peer's load phases: the scenarios it has an equivalent for, then its RSS. */
